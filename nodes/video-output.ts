@@ -1,0 +1,53 @@
+import { VivifyError } from '../runtime/errors.ts';
+import type { VideoWriter } from '../runtime/host.ts';
+import { defineNode, input, optionalInput } from '../runtime/node-definition.ts';
+import { boolean, choice, file, integer } from '../runtime/params.ts';
+
+const x264Presets = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'] as const;
+
+export const videoOutput = defineNode({
+  type: 'video-output',
+  version: 1,
+  title: 'Video output',
+  category: 'output',
+  description:
+    "Encodes the frames to an H.264 MP4 at the driving video's frame rate with its audio, embeds the graph in the file's metadata and writes it beside the video as <file>.vivify.json.",
+  inputs: {
+    frames: input('frame', 'the frames to encode'),
+    audio: optionalInput('audio', 'the audio track to carry into the video'),
+  },
+  outputs: {},
+  params: {
+    path: file({ accept: 'video', role: 'output', help: 'the MP4 file to write; an existing file is replaced only with --force' }),
+    crf: integer(18, { min: 0, max: 51, help: 'x264 quality: 0 lossless, 18 visually lossless, 23 smaller files, 51 worst' }),
+    preset: choice(x264Presets, 'medium', { help: 'x264 speed against file size: slower presets give smaller files at the same quality' }),
+    audio: boolean(true, { help: 'carry the audio input into the video' }),
+  },
+  async prepare(ctx): Promise<{ writer?: VideoWriter }> {
+    // Check before any frame is computed, so a bad output path fails in a moment rather than after the render.
+    await ctx.host.checkOutputPath(ctx.params.path, ctx.settings.overwrite);
+    return {};
+  },
+  async run(ctx, inputs, state) {
+    state.writer ??= await ctx.host.createVideoWriter({
+      path: ctx.params.path,
+      width: inputs.frames.width,
+      height: inputs.frames.height,
+      fps: ctx.timeline?.fps ?? 25,
+      crf: ctx.params.crf,
+      preset: ctx.params.preset,
+      audio: ctx.params.audio ? inputs.audio : undefined,
+      overwrite: ctx.settings.overwrite,
+      graphJson: JSON.stringify(ctx.graph),
+    });
+    await state.writer.write(inputs.frames);
+    return {};
+  },
+  async finish(_ctx, state) {
+    if (!state.writer) throw new VivifyError('no frames reached the output, so no video was written');
+    await state.writer.finish();
+  },
+  async close(state, outcome) {
+    if (outcome !== 'done') await state.writer?.abort();
+  },
+});

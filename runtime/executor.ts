@@ -1,0 +1,291 @@
+import { CancelledError, NodeRunError } from './errors.ts';
+import type { GraphDocument } from './graph/document.ts';
+import { topologicalOrder } from './graph/order.ts';
+import type { Host } from './host.ts';
+import type { AnyNodeDefinition, FrameContext, NodeContext, RunOutcome, RunSettings, Timeline } from './node-definition.ts';
+import { defaultParams, type ParamValue } from './params.ts';
+import type { NodeRegistry } from './registry.ts';
+import type { ResultCache } from './result-cache.ts';
+
+export interface RunProgress {
+  /** Frames completed so far. */
+  frame: number;
+  total: number;
+  /** Frames per second since the first frame started. */
+  fps: number;
+  elapsedSeconds: number;
+  /** Seconds left at the current speed; undefined before the first frame completes. */
+  etaSeconds: number | undefined;
+}
+
+export interface RunWarning {
+  nodeId: string;
+  message: string;
+}
+
+export interface RunOptions {
+  registry: NodeRegistry;
+  host: Host;
+  signal?: AbortSignal;
+  settings?: Partial<RunSettings>;
+  /** Frames being computed at once, across the pipeline of nodes (default 3). Memory is bounded by it. */
+  maxInFlight?: number;
+  /** Keeps once-per-run results between runs (the editor passes one; a CLI render needs none). */
+  cache?: ResultCache;
+  onProgress?(progress: RunProgress): void;
+  onWarning?(warning: RunWarning): void;
+}
+
+export interface RunSummary {
+  frames: number;
+  seconds: number;
+  fps: number;
+  timeline: Timeline | undefined;
+  warnings: RunWarning[];
+  executionProvider: string;
+  /** Once-per-run nodes whose results came from the cache. */
+  cachedNodes: string[];
+}
+
+type Outputs = Record<string, unknown>;
+
+interface Incoming {
+  port: string;
+  fromId: string;
+  fromPort: string;
+}
+
+interface PlannedNode {
+  id: string;
+  definition: AnyNodeDefinition;
+  params: Record<string, ParamValue>;
+  incoming: Incoming[];
+  streaming: boolean;
+}
+
+interface Prepared {
+  node: PlannedNode;
+  context: NodeContext<Record<string, ParamValue>>;
+  state: unknown;
+}
+
+/**
+ * Runs a validated graph document: once-per-run nodes first (cached by their inputs), then the stream frame by frame
+ * with at most `maxInFlight` frames in the pipeline, each node seeing its frames in order.
+ */
+export async function runGraph(document: GraphDocument, options: RunOptions): Promise<RunSummary> {
+  const started = performance.now();
+  const settings: RunSettings = { overwrite: false, frames: { start: 0 }, ...options.settings };
+  const maxInFlight = Math.max(1, options.maxInFlight ?? 3);
+  // Aborted by the caller's signal or by the first failure, so that every frame still in flight stops.
+  const controller = new AbortController();
+  const forwardAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', forwardAbort, { once: true });
+  if (options.signal?.aborted) controller.abort();
+  const signal = controller.signal;
+
+  const warnings: RunWarning[] = [];
+  const cachedNodes: string[] = [];
+  const nodes = planNodes(document, options.registry);
+  const staticOutputs = new Map<string, Outputs>();
+  const staticKeys = new Map<string, string>();
+  const streaming: Prepared[] = [];
+  let timeline: Timeline | undefined;
+  let framesDone = 0;
+  let loopStarted = started;
+  let outcome: RunOutcome = 'failed';
+
+  const contextFor = (node: PlannedNode): NodeContext<Record<string, ParamValue>> => ({
+    nodeId: node.id,
+    params: node.params,
+    host: options.host,
+    signal,
+    graph: document,
+    streaming: node.streaming,
+    timeline,
+    settings,
+    warn(message) {
+      const warning = { nodeId: node.id, message };
+      warnings.push(warning);
+      options.onWarning?.(warning);
+    },
+  });
+
+  const call = async <T>(node: PlannedNode, frameIndex: number | undefined, work: () => Promise<T>): Promise<T> => {
+    if (signal.aborted) throw new CancelledError();
+    try {
+      return await work();
+    } catch (error) {
+      if (options.signal?.aborted) throw new CancelledError();
+      if (error instanceof NodeRunError || error instanceof CancelledError) throw error;
+      throw new NodeRunError(node.id, node.definition.type, frameIndex, error);
+    }
+  };
+
+  try {
+    for (const node of nodes.filter((n) => !n.streaming)) {
+      const context = contextFor(node);
+      const inputs = gatherInputs(node, staticOutputs);
+      const key = await call(node, undefined, async () => cacheKey(node, staticKeys, await node.definition.cacheKey?.(context)));
+      staticKeys.set(node.id, key);
+      const cached = options.cache?.get(key);
+      if (cached) {
+        staticOutputs.set(node.id, cached);
+        cachedNodes.push(node.id);
+        continue;
+      }
+      const outputs = await call(node, undefined, async () => {
+        const state = await node.definition.prepare?.(context, inputs);
+        try {
+          return await node.definition.run({ ...context, frame: undefined }, inputs, state);
+        } finally {
+          await node.definition.close?.(state, 'done');
+        }
+      });
+      staticOutputs.set(node.id, outputs);
+      options.cache?.set(key, outputs);
+    }
+
+    const streamingNodes = nodes.filter((n) => n.streaming);
+    const prepare = async (node: PlannedNode) => {
+      const context = contextFor(node);
+      const state = await call(node, undefined, async () => node.definition.prepare?.(context, gatherInputs(node, staticOutputs)));
+      streaming.push({ node, context, state });
+      return state;
+    };
+    // Sources first: their timelines tell every other streaming node how many frames come and how fast.
+    const timelines: Timeline[] = [];
+    for (const node of streamingNodes.filter((n) => n.definition.timeline)) {
+      const state = await prepare(node);
+      timelines.push(node.definition.timeline!(state));
+    }
+    if (timelines.length > 0) {
+      timeline = { frameCount: Math.min(...timelines.map((t) => t.frameCount)), fps: timelines[0]!.fps };
+      if (new Set(timelines.map((t) => t.frameCount)).size > 1) {
+        warnings.push({ nodeId: '', message: `stream sources differ in length; the run stops at the shortest (${timeline.frameCount} frames)` });
+      }
+    }
+    for (const node of streamingNodes.filter((n) => !n.definition.timeline)) await prepare(node);
+    // Contexts made before the timeline was known see it now.
+    for (const prepared of streaming) prepared.context.timeline = timeline;
+
+    const order = streaming.slice().sort((a, b) => streamingNodes.indexOf(a.node) - streamingNodes.indexOf(b.node));
+    const total = timeline?.frameCount ?? 0;
+    const tails = new Map<string, Promise<unknown>>();
+    const processFrame = async (index: number): Promise<void> => {
+      const values = new Map<string, Outputs>(staticOutputs);
+      const frame = { index, time: index / (timeline?.fps ?? 1) };
+      for (const { node, context, state } of order) {
+        // A node sees its frames one at a time and in order, while other nodes work on neighbouring frames.
+        const previous = tails.get(node.id) ?? Promise.resolve();
+        const result = previous.then(() =>
+          call(node, index, () => node.definition.run({ ...context, frame }, gatherInputs(node, values), state)),
+        );
+        tails.set(node.id, result.catch(() => undefined));
+        values.set(node.id, await result);
+      }
+      framesDone++;
+      const elapsedSeconds = (performance.now() - loopStarted) / 1000;
+      const fps = framesDone / Math.max(elapsedSeconds, 1e-6);
+      options.onProgress?.({ frame: framesDone, total, fps, elapsedSeconds, etaSeconds: (total - framesDone) / fps });
+    };
+
+    loopStarted = performance.now();
+    const inFlight: Promise<void>[] = [];
+    let firstError: unknown;
+    for (let index = 0; index < total && firstError === undefined; index++) {
+      if (signal.aborted) break;
+      const pending = processFrame(index);
+      // The first failure stops every other frame at once.
+      pending.catch((error: unknown) => {
+        firstError ??= error;
+        controller.abort();
+      });
+      inFlight.push(pending);
+      if (inFlight.length >= maxInFlight) await untilSettledOrAborted(inFlight.shift()!, signal);
+    }
+    while (inFlight.length > 0 && !signal.aborted) await untilSettledOrAborted(inFlight.shift()!, signal);
+    if (firstError !== undefined && !options.signal?.aborted) throw firstError;
+    if (signal.aborted) throw new CancelledError();
+
+    for (const { node, context, state } of order) {
+      await call(node, undefined, async () => node.definition.finish?.(context, state));
+    }
+    outcome = 'done';
+  } catch (error) {
+    outcome = options.signal?.aborted ? 'cancelled' : 'failed';
+    throw outcome === 'cancelled' ? new CancelledError() : error;
+  } finally {
+    controller.abort();
+    options.signal?.removeEventListener('abort', forwardAbort);
+    for (const { node, state } of streaming.reverse()) {
+      await node.definition.close?.(state, outcome).catch(() => undefined);
+    }
+  }
+
+  const seconds = (performance.now() - started) / 1000;
+  const loopSeconds = (performance.now() - loopStarted) / 1000;
+  return {
+    frames: framesDone,
+    seconds,
+    fps: framesDone / Math.max(loopSeconds, 1e-6),
+    timeline,
+    warnings,
+    executionProvider: options.host.executionProvider,
+    cachedNodes,
+  };
+}
+
+/** Resolves definitions, full params and incoming edges, in topological order; marks the nodes that stream. */
+function planNodes(document: GraphDocument, registry: NodeRegistry): PlannedNode[] {
+  const { order, cycle } = topologicalOrder(Object.keys(document.nodes), document.edges);
+  if (cycle) throw new Error(`the graph has a cycle: ${cycle.join(' -> ')}`);
+  const planned = new Map<string, PlannedNode>();
+  for (const id of order) {
+    const node = document.nodes[id]!;
+    const definition = registry.get(node.type);
+    if (!definition) throw new Error(`unknown node type "${node.type}"`);
+    const incoming = document.edges
+      .filter((edge) => edge.to[0] === id)
+      .map((edge) => ({ port: edge.to[1], fromId: edge.from[0], fromPort: edge.from[1] }));
+    const params = { ...defaultParams(definition.params), ...(node.params as Record<string, ParamValue>) };
+    const streaming = Boolean(definition.timeline) || incoming.some((edge) => planned.get(edge.fromId)?.streaming);
+    planned.set(id, { id, definition, params, incoming, streaming });
+  }
+  return [...planned.values()];
+}
+
+function gatherInputs(node: PlannedNode, values: Map<string, Outputs>): Record<string, never> {
+  const inputs: Record<string, unknown> = {};
+  for (const edge of node.incoming) inputs[edge.port] = values.get(edge.fromId)?.[edge.fromPort];
+  // The definition's typed `run` reads these by port name; validation guaranteed the types match.
+  return inputs as Record<string, never>;
+}
+
+/** Type, version, params and the keys of everything upstream: equal keys mean equal results. */
+function cacheKey(node: PlannedNode, upstreamKeys: Map<string, string>, external: string | undefined): string {
+  const upstream = node.incoming
+    .map((edge) => `${edge.port}=${edge.fromPort}@(${upstreamKeys.get(edge.fromId)})`)
+    .sort()
+    .join(',');
+  return `${node.definition.type}@${node.definition.version}${JSON.stringify(node.params)}[${upstream}]${external ?? ''}`;
+}
+
+/** Waits for `work`, but no longer than until `signal` aborts (the work is then stopped by closing its nodes). */
+function untilSettledOrAborted(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+      () => {
+        signal.removeEventListener('abort', onAbort);
+        resolve();
+      },
+    );
+  });
+}

@@ -1,0 +1,259 @@
+import type { z } from 'zod';
+import type { Problem } from '../errors.ts';
+import type { AnyNodeDefinition } from '../node-definition.ts';
+import { checkParam, describeParam } from '../params.ts';
+import { canConnect } from '../port-types.ts';
+import type { NodeRegistry } from '../registry.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphEdge, type GraphNode, graphDocumentSchema } from './document.ts';
+import { formatPath } from './json-path.ts';
+import { topologicalOrder } from './order.ts';
+import { parseJsonStrict } from './parse-json.ts';
+
+export interface LoadResult {
+  /** The migrated document; present only when there are no problems. */
+  document?: GraphDocument;
+  problems: Problem[];
+}
+
+export interface CheckOptions {
+  /** Report required file parameters left empty (true when about to render; a preset may leave them open). */
+  requireFiles?: boolean;
+}
+
+/** Parses, migrates and checks a graph file's text, gathering every problem rather than stopping at the first. */
+export function loadGraph(text: string, registry: NodeRegistry, options: CheckOptions = {}): LoadResult {
+  const parsed = parseJsonStrict(text);
+  if (parsed.value === undefined) return { problems: parsed.problems };
+  return checkGraph(parsed.value, registry, options, parsed.problems);
+}
+
+/** Checks a document already parsed from JSON (the editor holds one in memory). */
+export function checkGraph(value: unknown, registry: NodeRegistry, options: CheckOptions = {}, earlier: Problem[] = []): LoadResult {
+  const problems = [...earlier];
+  if (!isRecord(value)) return { problems: [...problems, { path: '', message: 'a graph document is a JSON object' }] };
+  if (value.format !== GRAPH_FORMAT) {
+    return { problems: [...problems, { path: 'format', message: `not a Vivify graph: expected "format": "${GRAPH_FORMAT}"` }] };
+  }
+  if (typeof value.version === 'number' && value.version > GRAPH_VERSION) {
+    const message = `made by a newer Vivify (document version ${value.version}; this one reads up to ${GRAPH_VERSION}): update Vivify`;
+    return { problems: [...problems, { path: 'version', message }] };
+  }
+
+  const structure = graphDocumentSchema.safeParse(value);
+  if (!structure.success) problems.push(...zodProblems(structure.error.issues));
+  // Check the meaning of every part that has the right shape, even when another part does not.
+  const document = structure.success ? structure.data : salvage(value);
+  const broken = new Set(Object.keys(isRecord(value.nodes) ? value.nodes : {}).filter((id) => !(id in document.nodes)));
+
+  const migrated: Record<string, GraphNode> = {};
+  for (const [id, node] of Object.entries(document.nodes)) {
+    const definition = registry.get(node.type);
+    if (!definition) {
+      problems.push({ path: formatPath(['nodes', id, 'type']), message: unknownTypeMessage(node.type, registry) });
+      broken.add(id);
+      continue;
+    }
+    const upgraded = migrateNode(id, node, definition, problems);
+    if (!upgraded) {
+      broken.add(id);
+      continue;
+    }
+    checkParams(id, upgraded, definition, document, options, problems);
+    migrated[id] = upgraded;
+  }
+  checkEdges(document.edges, migrated, broken, registry, problems);
+  checkInputs(document, migrated, broken, registry, problems);
+
+  const { cycle } = topologicalOrder(Object.keys(migrated), document.edges);
+  if (cycle) problems.push({ path: 'edges', message: `the edges form a cycle: ${cycle.join(' -> ')}; a graph must flow one way` });
+
+  const ids = new Set<string>();
+  document.models.forEach((model, index) => {
+    if (ids.has(model.id)) problems.push({ path: formatPath(['models', index, 'id']), message: `duplicate model id "${model.id}"` });
+    ids.add(model.id);
+  });
+
+  if (problems.length > 0) return { problems };
+  return { document: { ...document, version: GRAPH_VERSION, nodes: migrated }, problems };
+}
+
+function migrateNode(id: string, node: GraphNode, definition: AnyNodeDefinition, problems: Problem[]): GraphNode | undefined {
+  const path = formatPath(['nodes', id, 'typeVersion']);
+  if (node.typeVersion > definition.version) {
+    problems.push({
+      path,
+      message: `${node.type} version ${node.typeVersion} is newer than this Vivify knows (${definition.version}): update Vivify`,
+    });
+    return undefined;
+  }
+  let params: Record<string, unknown> = node.params;
+  for (let version = node.typeVersion; version < definition.version; version++) {
+    const migrate = definition.migrations?.[version];
+    if (!migrate) {
+      problems.push({ path, message: `${node.type} has no migration from version ${version} to ${version + 1}` });
+      return undefined;
+    }
+    params = migrate(params);
+  }
+  return { ...node, typeVersion: definition.version, params };
+}
+
+function checkParams(
+  id: string,
+  node: GraphNode,
+  definition: AnyNodeDefinition,
+  document: GraphDocument,
+  options: CheckOptions,
+  problems: Problem[],
+): void {
+  const known = Object.keys(definition.params);
+  for (const [name, value] of Object.entries(node.params)) {
+    const path = formatPath(['nodes', id, 'params', name]);
+    const spec = definition.params[name];
+    if (!spec) {
+      const list = known.length > 0 ? `it has ${known.join(', ')}` : 'it has none';
+      problems.push({ path, message: `${node.type} has no parameter "${name}" (${list})` });
+      continue;
+    }
+    const wrong = checkParam(spec, value);
+    if (wrong) problems.push({ path, message: `${wrong} (${describeParam(spec)})` });
+  }
+  if (!options.requireFiles) return;
+  for (const [name, spec] of Object.entries(definition.params)) {
+    if (spec.kind !== 'file' || !spec.required) continue;
+    const value = node.params[name] ?? spec.default;
+    if (value !== '') continue;
+    const exposed = Object.entries(document.inputs).find(([, target]) => target === `${id}.${name}`)?.[0];
+    const how = exposed ? optionFor(exposed) : `--set ${id}.${name}=FILE`;
+    problems.push({ path: formatPath(['nodes', id, 'params', name]), message: `no ${spec.accept} file given: pass ${how}` });
+  }
+}
+
+/** The command-line option that sets a graph input. */
+export function optionFor(inputName: string): string {
+  return inputName === 'output' ? '-o FILE' : `--${inputName} FILE`;
+}
+
+function checkEdges(
+  edges: GraphEdge[],
+  nodes: Record<string, GraphNode>,
+  broken: Set<string>,
+  registry: NodeRegistry,
+  problems: Problem[],
+): void {
+  const fed = new Map<string, number>();
+  edges.forEach((edge, index) => {
+    const path = formatPath(['edges', index]);
+    const [fromId, fromPort] = edge.from;
+    const [toId, toPort] = edge.to;
+    if (broken.has(fromId) || broken.has(toId)) return;
+    const fromNode = nodes[fromId];
+    const toNode = nodes[toId];
+    if (!fromNode) problems.push({ path: `${path}.from`, message: `there is no node "${fromId}"` });
+    if (!toNode) problems.push({ path: `${path}.to`, message: `there is no node "${toId}"` });
+    if (!fromNode || !toNode) return;
+    const fromSpec = registry.get(fromNode.type)!.outputs[fromPort];
+    const toSpec = registry.get(toNode.type)!.inputs[toPort];
+    if (!fromSpec) {
+      problems.push({ path: `${path}.from`, message: portMessage(fromNode.type, 'output', fromPort, registry.get(fromNode.type)!.outputs) });
+    }
+    if (!toSpec) {
+      problems.push({ path: `${path}.to`, message: portMessage(toNode.type, 'input', toPort, registry.get(toNode.type)!.inputs) });
+    }
+    if (!fromSpec || !toSpec) return;
+    if (!canConnect(fromSpec.type, toSpec.type)) {
+      problems.push({
+        path,
+        message: `cannot connect ${fromId}.${fromPort} (${fromSpec.type}) to ${toId}.${toPort} (${toSpec.type}): the types differ`,
+      });
+    }
+    const key = `${toId}.${toPort}`;
+    if (fed.has(key)) {
+      problems.push({ path: `${path}.to`, message: `${key} is already fed by edges[${fed.get(key)}]; an input takes one edge` });
+    } else {
+      fed.set(key, index);
+    }
+  });
+  for (const [id, node] of Object.entries(nodes)) {
+    for (const [port, spec] of Object.entries(registry.get(node.type)!.inputs)) {
+      if (spec.optional || fed.has(`${id}.${port}`)) continue;
+      problems.push({ path: formatPath(['nodes', id]), message: `required input "${port}" (${spec.type}) is not connected` });
+    }
+  }
+}
+
+function checkInputs(
+  document: GraphDocument,
+  nodes: Record<string, GraphNode>,
+  broken: Set<string>,
+  registry: NodeRegistry,
+  problems: Problem[],
+): void {
+  for (const [name, target] of Object.entries(document.inputs)) {
+    const [id = '', param = ''] = target.split('.');
+    const path = formatPath(['inputs', name]);
+    if (broken.has(id)) continue;
+    const node = nodes[id];
+    if (!node) problems.push({ path, message: `there is no node "${id}"` });
+    else if (!registry.get(node.type)!.params[param]) problems.push({ path, message: `${node.type} has no parameter "${param}"` });
+  }
+}
+
+function portMessage(type: string, direction: 'input' | 'output', port: string, ports: Record<string, unknown>): string {
+  const names = Object.keys(ports);
+  return `${type} has no ${direction} "${port}" (${names.length > 0 ? `its ${direction}s: ${names.join(', ')}` : `it has no ${direction}s`})`;
+}
+
+function unknownTypeMessage(type: string, registry: NodeRegistry): string {
+  const types = registry.types();
+  const close = types.filter((known) => editDistance(known, type) <= Math.max(2, Math.floor(type.length / 3)));
+  const hint = close.length > 0 ? `did you mean ${close.map((t) => `"${t}"`).join(' or ')}?` : `known types: ${types.join(', ')}`;
+  return `unknown node type "${type}": ${hint}`;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** The parts of a structurally broken document that have the right shape on their own. */
+function salvage(value: Record<string, unknown>): GraphDocument {
+  const shape = graphDocumentSchema.shape;
+  const nodes: GraphDocument['nodes'] = {};
+  if (isRecord(value.nodes)) {
+    for (const [id, raw] of Object.entries(value.nodes)) {
+      const node = shape.nodes.valueType.safeParse(raw);
+      if (node.success && shape.nodes.keyType.safeParse(id).success) nodes[id] = node.data;
+    }
+  }
+  const edges = (Array.isArray(value.edges) ? value.edges : []).flatMap((raw) => {
+    const edge = shape.edges.unwrap().element.safeParse(raw);
+    return edge.success ? [edge.data] : [];
+  });
+  const inputs = shape.inputs.safeParse(value.inputs);
+  const models = shape.models.safeParse(value.models);
+  return {
+    format: GRAPH_FORMAT,
+    version: GRAPH_VERSION,
+    meta: {},
+    nodes,
+    edges,
+    inputs: inputs.success ? inputs.data : {},
+    models: models.success ? models.data : [],
+  };
+}
+
+function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
+  return issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

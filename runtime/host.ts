@@ -1,0 +1,64 @@
+import type { AudioTrack } from './audio.ts';
+import type { RgbaImage } from './image.ts';
+
+/**
+ * Everything that differs between the CLI (Node) and the editor (browser). Nodes reach media, models and devices only
+ * through this interface; a host implementation lives in `runtime/<host>/` and never imports a node.
+ */
+export interface Host {
+  /** "node" or "browser". */
+  readonly name: string;
+  /** Where ONNX models run, as resolved for this run (for the summary: users want to know which device ran). */
+  readonly executionProvider: string;
+
+  /** Decodes a still image (JPEG, PNG, WebP...) with its EXIF orientation applied. */
+  readImage(path: string): Promise<RgbaImage>;
+  /** Opens a video for sequential decoding of frames `start` (inclusive) to `end` (exclusive). */
+  openVideo(path: string, range: { start: number; end?: number }): Promise<VideoReader>;
+  /** Fails early, with a sentence, where `path` cannot be written (missing folder, existing file without overwrite). */
+  checkOutputPath(path: string, overwrite: boolean): Promise<void>;
+  /** Starts an encoder that writes to a temporary file and moves it to `path` only on `finish`. */
+  createVideoWriter(options: VideoWriterOptions): Promise<VideoWriter>;
+  /** Changes when the file at `path` changes (size, time): part of cache keys for results computed from a file. */
+  fileIdentity(path: string): Promise<string>;
+}
+
+export interface VideoInfo {
+  path: string;
+  width: number;
+  height: number;
+  fps: number;
+  /** Frames in the requested range. */
+  frameCount: number;
+  /** The audio track spanning the requested range, if the file has one. */
+  audio?: AudioTrack;
+}
+
+export interface VideoReader {
+  readonly info: VideoInfo;
+  /** The next frame, or undefined after the last one. */
+  next(): Promise<RgbaImage | undefined>;
+  close(): Promise<void>;
+}
+
+export interface VideoWriterOptions {
+  path: string;
+  width: number;
+  height: number;
+  fps: number;
+  /** x264 constant rate factor: 0 lossless, 18 visually lossless, 23 default, 51 worst. */
+  crf: number;
+  preset: string;
+  audio?: AudioTrack;
+  overwrite: boolean;
+  /** The graph that made the video, embedded in its metadata and written beside it as `<path>.vivify.json`. */
+  graphJson: string;
+}
+
+export interface VideoWriter {
+  write(frame: RgbaImage): Promise<void>;
+  /** Completes the file and moves it into place. */
+  finish(): Promise<void>;
+  /** Stops the encoder and removes everything it wrote. */
+  abort(): Promise<void>;
+}

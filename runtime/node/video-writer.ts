@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { UsageError, VivifyError } from '../errors.ts';
+import type { VideoWriter, VideoWriterOptions } from '../host.ts';
+import type { RgbaImage } from '../image.ts';
+import { ffmpegBinaries } from './ffmpeg-binaries.ts';
+import { PendingFile, checkOutputPath, sidecarPath } from './output-file.ts';
+import { displayPath } from './paths.ts';
+import { watchProcess } from './process-output.ts';
+
+/**
+ * Encodes RGBA frames to H.264 (yuv420p) in MP4 through an ffmpeg process, muxes the audio track in from its file,
+ * embeds the graph in the MP4's comment tag and writes it beside the video as `<path>.vivify.json`.
+ */
+export async function createVideoFileWriter(options: VideoWriterOptions): Promise<VideoWriter> {
+  if (!['.mp4', '.m4v', '.mov'].includes(extname(options.path).toLowerCase())) {
+    throw new UsageError(`${displayPath(options.path)}: Vivify writes MP4 video; name the output .mp4`);
+  }
+  await checkOutputPath(options.path, options.overwrite);
+  const video = new PendingFile(options.path);
+  const sidecar = new PendingFile(sidecarPath(options.path));
+  const metadata = new PendingFile(`${options.path}.ffmetadata`);
+  await writeFile(metadata.temporaryPath, `;FFMETADATA1\ncomment=${escapeMetadata(options.graphJson)}\n`);
+
+  const audio = options.audio;
+  const audioInput = audio ? ['-ss', audio.start.toFixed(6), '-t', audio.duration.toFixed(6), '-i', audio.path] : [];
+  const metadataIndex = audio ? 2 : 1;
+  // H.264 in yuv420p needs even dimensions: drop the odd last row or column rather than stretch the picture.
+  const even = options.width % 2 !== 0 || options.height % 2 !== 0 ? ['-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0'] : [];
+  const args = [
+    '-v', 'error', '-nostdin', '-y',
+    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${options.width}x${options.height}`, '-framerate', String(options.fps), '-i', 'pipe:0',
+    ...audioInput,
+    '-f', 'ffmetadata', '-i', metadata.temporaryPath,
+    '-map', '0:v:0',
+    ...(audio ? ['-map', `1:${audio.streamIndex}`, '-c:a', 'aac', '-b:a', '192k'] : []),
+    '-map_metadata', String(metadataIndex),
+    ...even,
+    '-c:v', 'libx264', '-preset', options.preset, '-crf', String(options.crf), '-pix_fmt', 'yuv420p',
+    '-movflags', '+faststart',
+    '-f', 'mp4', video.temporaryPath,
+  ];
+  const child = spawn(ffmpegBinaries().ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  const watched = watchProcess(child);
+  let pipeError: Error | undefined;
+  child.stdin.on('error', (error) => {
+    pipeError = error;
+  });
+  const frameBytes = options.width * options.height * 4;
+  const failure = (what: string) =>
+    new VivifyError(`${displayPath(options.path)}: ${what} (${watched.lastError() || pipeError?.message || 'ffmpeg stopped'})`);
+  const cleanUp = async () => {
+    await Promise.all([video.discard(), sidecar.discard(), metadata.discard()]);
+  };
+
+  return {
+    async write(frame: RgbaImage): Promise<void> {
+      if (frame.width !== options.width || frame.height !== options.height || frame.data.length !== frameBytes) {
+        throw new VivifyError(
+          `frame is ${frame.width}x${frame.height} but the video was started at ${options.width}x${options.height}`,
+        );
+      }
+      if (pipeError || child.exitCode !== null) throw failure('the encoder stopped');
+      if (!child.stdin.write(frame.data)) {
+        await Promise.race([once(child.stdin, 'drain'), watched.exited]);
+        if (pipeError || child.exitCode !== null) throw failure('the encoder stopped');
+      }
+    },
+    async finish(): Promise<void> {
+      child.stdin.end();
+      const code = await watched.exited;
+      if (code !== 0) {
+        await cleanUp();
+        throw failure('encoding failed');
+      }
+      await writeFile(sidecar.temporaryPath, `${options.graphJson}\n`);
+      await metadata.discard();
+      await video.commit();
+      await sidecar.commit();
+    },
+    async abort(): Promise<void> {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await watched.exited.catch(() => undefined);
+      await cleanUp();
+    },
+  };
+}
+
+/** ffmetadata gives `=`, `;`, `#`, `\` and newlines a meaning; a backslash makes them plain. */
+function escapeMetadata(value: string): string {
+  return value.replace(/[=;#\\\n]/g, (character) => `\\${character}`);
+}

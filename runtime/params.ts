@@ -1,0 +1,166 @@
+/**
+ * Typed node parameters. Each spec carries its default, range and help: validation, the CLI's `--set`, the editor's
+ * inspector widgets and the generated node reference all read it from here.
+ */
+
+interface ParamCommon {
+  help: string;
+}
+
+export interface NumberParam extends ParamCommon {
+  kind: 'number';
+  default: number;
+  min: number;
+  max: number;
+  /** Whole numbers only. */
+  integer: boolean;
+  /** Slider step for the editor. */
+  step: number;
+}
+
+export interface BooleanParam extends ParamCommon {
+  kind: 'boolean';
+  default: boolean;
+}
+
+export interface ChoiceParam<O extends string = string> extends ParamCommon {
+  kind: 'choice';
+  default: O;
+  options: readonly O[];
+}
+
+export interface TextParam extends ParamCommon {
+  kind: 'text';
+  default: string;
+}
+
+export interface FileParam extends ParamCommon {
+  kind: 'file';
+  default: string;
+  /** What the file holds, for pickers and messages. */
+  accept: 'image' | 'video' | 'any';
+  /** Whether the node reads the file or writes it. */
+  role: 'input' | 'output';
+  /** An empty path is a problem (it must be set in the graph, or from the command line). */
+  required: boolean;
+}
+
+export type ParamSpec = NumberParam | BooleanParam | ChoiceParam | TextParam | FileParam;
+export type ParamSpecs = Record<string, ParamSpec>;
+export type ParamValue = number | boolean | string;
+
+/** The value type each spec describes, for typed node code. */
+export type ParamValueOf<S extends ParamSpec> = S extends NumberParam
+  ? number
+  : S extends BooleanParam
+    ? boolean
+    : S extends ChoiceParam<infer O>
+      ? O
+      : string;
+
+export type ParamValues<S extends ParamSpecs> = { [K in keyof S]: ParamValueOf<S[K]> };
+
+interface RangeOptions {
+  min: number;
+  max: number;
+  step?: number;
+  help: string;
+}
+
+export function number(defaultValue: number, options: RangeOptions): NumberParam {
+  return { kind: 'number', default: defaultValue, integer: false, step: options.step ?? (options.max - options.min) / 100, ...options };
+}
+
+export function integer(defaultValue: number, options: RangeOptions): NumberParam {
+  return { kind: 'number', default: defaultValue, integer: true, step: options.step ?? 1, ...options };
+}
+
+export function boolean(defaultValue: boolean, options: ParamCommon): BooleanParam {
+  return { kind: 'boolean', default: defaultValue, ...options };
+}
+
+export function choice<const O extends string>(options: readonly O[], defaultValue: NoInfer<O>, common: ParamCommon): ChoiceParam<O> {
+  return { kind: 'choice', default: defaultValue, options, ...common };
+}
+
+export function text(defaultValue: string, options: ParamCommon): TextParam {
+  return { kind: 'text', default: defaultValue, ...options };
+}
+
+export function file(options: ParamCommon & { accept: FileParam['accept']; role: FileParam['role']; required?: boolean }): FileParam {
+  return { kind: 'file', default: '', required: options.required ?? true, ...options };
+}
+
+function formatNumber(value: number): string {
+  return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(4)));
+}
+
+/** One short phrase: the type, its range or options, and the default. */
+export function describeParam(spec: ParamSpec): string {
+  switch (spec.kind) {
+    case 'number':
+      return `${spec.integer ? 'integer' : 'number'} ${formatNumber(spec.min)} to ${formatNumber(spec.max)}, default ${formatNumber(spec.default)}`;
+    case 'boolean':
+      return `true or false, default ${spec.default}`;
+    case 'choice':
+      return `one of ${spec.options.join(', ')}; default ${spec.default}`;
+    case 'text':
+      return spec.default ? `text, default "${spec.default}"` : 'text';
+    case 'file':
+      return `path to ${spec.role === 'output' ? 'write' : spec.accept === 'any' ? 'a file' : `an ${spec.accept} file`}${spec.role === 'output' ? ` (${spec.accept})` : ''}${spec.required ? ', required' : ''}`;
+  }
+}
+
+/** Says what is wrong with `value` for `spec` in one sentence, or nothing when it is valid. */
+export function checkParam(spec: ParamSpec, value: unknown): string | undefined {
+  switch (spec.kind) {
+    case 'number': {
+      if (typeof value !== 'number' || !Number.isFinite(value)) {
+        return `expected ${spec.integer ? 'an integer' : 'a number'} from ${formatNumber(spec.min)} to ${formatNumber(spec.max)}, got ${show(value)}`;
+      }
+      if (spec.integer && !Number.isInteger(value)) return `expected a whole number, got ${value}`;
+      if (value < spec.min || value > spec.max) {
+        return `${formatNumber(value)} is out of range: allowed ${formatNumber(spec.min)} to ${formatNumber(spec.max)}`;
+      }
+      return undefined;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : `expected true or false, got ${show(value)}`;
+    case 'choice':
+      return typeof value === 'string' && spec.options.includes(value)
+        ? undefined
+        : `expected one of ${spec.options.join(', ')}, got ${show(value)}`;
+    case 'text':
+      return typeof value === 'string' ? undefined : `expected text, got ${show(value)}`;
+    case 'file':
+      if (typeof value !== 'string') return `expected a file path, got ${show(value)}`;
+      return undefined;
+  }
+}
+
+/** Reads a command-line value (`--set node.param=value`) as the spec's type; throws a sentence when it cannot. */
+export function parseParamText(spec: ParamSpec, raw: string): ParamValue {
+  switch (spec.kind) {
+    case 'number': {
+      const value = raw.trim() === '' ? Number.NaN : Number(raw);
+      if (!Number.isFinite(value)) throw new Error(`"${raw}" is not a number`);
+      return value;
+    }
+    case 'boolean':
+      if (/^(true|yes|on|1)$/i.test(raw)) return true;
+      if (/^(false|no|off|0)$/i.test(raw)) return false;
+      throw new Error(`"${raw}" is not true or false`);
+    default:
+      return raw;
+  }
+}
+
+export function defaultParams(specs: ParamSpecs): Record<string, ParamValue> {
+  return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.default]));
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return `"${value}"`;
+  return JSON.stringify(value) ?? String(value);
+}
