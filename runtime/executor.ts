@@ -1,4 +1,4 @@
-import { CancelledError, NodeRunError } from './errors.ts';
+import { CancelledError, NodeRunError, UsageError } from './errors.ts';
 import type { GraphDocument } from './graph/document.ts';
 import { topologicalOrder } from './graph/order.ts';
 import type { Host } from './host.ts';
@@ -117,7 +117,8 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
       return await work();
     } catch (error) {
       if (options.signal?.aborted) throw new CancelledError();
-      if (error instanceof NodeRunError || error instanceof CancelledError) throw error;
+      // Usage errors already name the file or option at fault: a node prefix would only add noise.
+      if (error instanceof NodeRunError || error instanceof CancelledError || error instanceof UsageError) throw error;
       throw new NodeRunError(node.id, node.definition.type, frameIndex, error);
     }
   };

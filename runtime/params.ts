@@ -106,8 +106,10 @@ export function describeParam(spec: ParamSpec): string {
       return `one of ${spec.options.join(', ')}; default ${spec.default}`;
     case 'text':
       return spec.default ? `text, default "${spec.default}"` : 'text';
-    case 'file':
-      return `path to ${spec.role === 'output' ? 'write' : spec.accept === 'any' ? 'a file' : `an ${spec.accept} file`}${spec.role === 'output' ? ` (${spec.accept})` : ''}${spec.required ? ', required' : ''}`;
+    case 'file': {
+      const what = spec.accept === 'any' ? 'a file' : spec.accept === 'image' ? 'an image file' : 'a video file';
+      return `path to ${what} to ${spec.role === 'output' ? 'write' : 'read'}${spec.required ? ', required' : ''}`;
+    }
   }
 }
 

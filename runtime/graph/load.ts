@@ -42,7 +42,9 @@ export function checkGraph(value: unknown, registry: NodeRegistry, options: Chec
   const structure = graphDocumentSchema.safeParse(value);
   if (!structure.success) problems.push(...zodProblems(structure.error.issues));
   // Check the meaning of every part that has the right shape, even when another part does not.
-  const document = structure.success ? structure.data : salvage(value);
+  const { document, edgeIndexes } = structure.success
+    ? { document: structure.data, edgeIndexes: structure.data.edges.map((_, index) => index) }
+    : salvage(value);
   const broken = new Set(Object.keys(isRecord(value.nodes) ? value.nodes : {}).filter((id) => !(id in document.nodes)));
 
   const migrated: Record<string, GraphNode> = {};
@@ -61,7 +63,7 @@ export function checkGraph(value: unknown, registry: NodeRegistry, options: Chec
     checkParams(id, upgraded, definition, document, options, problems);
     migrated[id] = upgraded;
   }
-  checkEdges(document.edges, migrated, broken, registry, problems);
+  checkEdges(document.edges, edgeIndexes, migrated, broken, registry, problems);
   checkInputs(document, migrated, broken, registry, problems);
 
   const { cycle } = topologicalOrder(Object.keys(migrated), document.edges);
@@ -136,13 +138,16 @@ export function optionFor(inputName: string): string {
 
 function checkEdges(
   edges: GraphEdge[],
+  /** Each edge's position in the file (broken edges were left out of `edges`). */
+  edgeIndexes: number[],
   nodes: Record<string, GraphNode>,
   broken: Set<string>,
   registry: NodeRegistry,
   problems: Problem[],
 ): void {
   const fed = new Map<string, number>();
-  edges.forEach((edge, index) => {
+  edges.forEach((edge, position) => {
+    const index = edgeIndexes[position]!;
     const path = formatPath(['edges', index]);
     const [fromId, fromPort] = edge.from;
     const [toId, toPort] = edge.to;
@@ -224,7 +229,7 @@ function editDistance(a: string, b: string): number {
 }
 
 /** The parts of a structurally broken document that have the right shape on their own. */
-function salvage(value: Record<string, unknown>): GraphDocument {
+function salvage(value: Record<string, unknown>): { document: GraphDocument; edgeIndexes: number[] } {
   const shape = graphDocumentSchema.shape;
   const nodes: GraphDocument['nodes'] = {};
   if (isRecord(value.nodes)) {
@@ -233,13 +238,17 @@ function salvage(value: Record<string, unknown>): GraphDocument {
       if (node.success && shape.nodes.keyType.safeParse(id).success) nodes[id] = node.data;
     }
   }
-  const edges = (Array.isArray(value.edges) ? value.edges : []).flatMap((raw) => {
+  const edges: GraphEdge[] = [];
+  const edgeIndexes: number[] = [];
+  (Array.isArray(value.edges) ? value.edges : []).forEach((raw, index) => {
     const edge = shape.edges.unwrap().element.safeParse(raw);
-    return edge.success ? [edge.data] : [];
+    if (!edge.success) return;
+    edges.push(edge.data);
+    edgeIndexes.push(index);
   });
   const inputs = shape.inputs.safeParse(value.inputs);
   const models = shape.models.safeParse(value.models);
-  return {
+  const document: GraphDocument = {
     format: GRAPH_FORMAT,
     version: GRAPH_VERSION,
     meta: {},
@@ -248,6 +257,7 @@ function salvage(value: Record<string, unknown>): GraphDocument {
     inputs: inputs.success ? inputs.data : {},
     models: models.success ? models.data : [],
   };
+  return { document, edgeIndexes };
 }
 
 function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {

@@ -45,5 +45,8 @@ function findCycle(candidates: string[], successors: Map<string, string[]>): str
     current = predecessors.get(current)![0]!;
   }
   const loop = path.slice(position.get(current)).reverse();
-  return [...loop, loop[0]!];
+  // Start from the node that comes first in the document, so the message reads in the author's order.
+  const first = loop.indexOf(candidates.find((id) => loop.includes(id))!);
+  const rotated = [...loop.slice(first), ...loop.slice(0, first)];
+  return [...rotated, rotated[0]!];
 }

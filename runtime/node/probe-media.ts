@@ -65,7 +65,7 @@ async function ffprobeStreams(path: string, countPackets: boolean): Promise<Ffpr
     return (JSON.parse(stdout) as { streams?: FfprobeStream[] }).streams ?? [];
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
-    const reason = summarizeFfmpegError(stderr) || (error instanceof Error ? error.message : String(error));
+    const reason = (summarizeFfmpegError(stderr) || (error instanceof Error ? error.message : String(error))).replace(`${path}: `, '');
     const hint = /moov atom not found/.test(reason) ? '; the file looks truncated' : '';
     throw new UsageError(`${displayPath(path)}: not a readable video (${reason}${hint})`);
   }

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { createTestNodes, memoryHost } from '../test/support/test-nodes.ts';
+import { CancelledError, NodeRunError } from './errors.ts';
+import { type RunProgress, runGraph } from './executor.ts';
+import type { GraphDocument } from './graph/document.ts';
+import { ResultCache } from './result-cache.ts';
+
+function pipeline(frames: number, amount = 1, still = 5, failAt = -1): GraphDocument {
+  return {
+    format: 'vivify.graph',
+    version: 1,
+    meta: {},
+    nodes: {
+      count: { type: 'counter', typeVersion: 1, params: { frames, failAt } },
+      still: { type: 'still', typeVersion: 1, params: { value: still } },
+      shift: { type: 'offset', typeVersion: 2, params: { amount } },
+      end: { type: 'sink', typeVersion: 1, params: {} },
+    },
+    edges: [
+      { from: ['count', 'frames'], to: ['shift', 'frames'] },
+      { from: ['still', 'image'], to: ['shift', 'image'] },
+      { from: ['shift', 'frames'], to: ['end', 'frames'] },
+    ],
+    inputs: {},
+    models: [],
+  };
+}
+
+describe('runGraph', () => {
+  it('streams every frame through the graph in order, with the static input computed once', async () => {
+    const { registry, stats } = createTestNodes();
+    const summary = await runGraph(pipeline(40, 2, 5), { registry, host: memoryHost });
+    expect(stats.sunk).toEqual(Array.from({ length: 40 }, (_, i) => i + 256 * 7));
+    expect(stats.staticRuns).toBe(1);
+    expect(summary).toMatchObject({ frames: 40, timeline: { frameCount: 40, fps: 25 }, executionProvider: 'cpu' });
+    expect(stats.closed).toEqual(['sink:done', 'counter']);
+  });
+
+  it('keeps a bounded number of frames in flight, and overlaps them', async () => {
+    const { registry, stats } = createTestNodes();
+    await runGraph(pipeline(300), { registry, host: memoryHost, maxInFlight: 3 });
+    expect(stats.maxInFlight).toBeLessThanOrEqual(3);
+    expect(stats.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('reuses cached static results and recomputes only what changed', async () => {
+    const { registry, stats } = createTestNodes();
+    const cache = new ResultCache();
+    await runGraph(pipeline(3, 1, 5), { registry, host: memoryHost, cache });
+    const again = await runGraph(pipeline(3, 2, 5), { registry, host: memoryHost, cache });
+    expect(stats.staticRuns).toBe(1);
+    expect(again.cachedNodes).toEqual(['still']);
+    expect(stats.sunk.slice(3)).toEqual([0, 1, 2].map((i) => i + 256 * 7));
+    await runGraph(pipeline(3, 2, 9), { registry, host: memoryHost, cache });
+    expect(stats.staticRuns).toBe(2);
+  });
+
+  it('reports progress with frames, speed and time left', async () => {
+    const { registry } = createTestNodes();
+    const events: RunProgress[] = [];
+    await runGraph(pipeline(10), { registry, host: memoryHost, onProgress: (p) => events.push(p) });
+    expect(events.map((e) => e.frame)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(events.every((e) => e.total === 10 && e.fps > 0)).toBe(true);
+    expect(events.at(-1)?.etaSeconds).toBe(0);
+  });
+
+  it('stops when its signal aborts, closing every node as cancelled', async () => {
+    const { registry, stats } = createTestNodes();
+    const controller = new AbortController();
+    const run = runGraph(pipeline(100_000), {
+      registry,
+      host: memoryHost,
+      signal: controller.signal,
+      onProgress: (p) => p.frame === 5 && controller.abort(),
+    });
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(stats.sourceFrames).toBeLessThan(20);
+    expect(stats.closed).toEqual(['sink:cancelled', 'counter']);
+  });
+
+  it('names the node and the frame where a node fails', async () => {
+    const { registry, stats } = createTestNodes();
+    const run = runGraph(pipeline(50, 1, 5, 7), { registry, host: memoryHost });
+    await expect(run).rejects.toThrow(new NodeRunError('count', 'counter', 7, new Error('boom')));
+    await expect(run).rejects.toMatchObject({ message: 'node "count" (counter) failed at frame 7: boom', nodeId: 'count', frameIndex: 7 });
+    expect(stats.closed).toEqual(['sink:failed', 'counter']);
+  });
+
+  it('runs only the requested frames and passes on warnings', async () => {
+    const { registry, stats } = createTestNodes();
+    const summary = await runGraph(pipeline(10), { registry, host: memoryHost, settings: { frames: { start: 2, end: 5 } } });
+    expect(summary.frames).toBe(3);
+    expect(stats.sunk.map((value) => value % 256)).toEqual([2, 3, 4]);
+    expect(summary.warnings).toEqual([{ nodeId: 'end', message: 'frame 3 seen' }]);
+  });
+});
