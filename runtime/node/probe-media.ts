@@ -66,7 +66,7 @@ async function ffprobeStreams(path: string, countPackets: boolean): Promise<Ffpr
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr ?? '';
     const reason = (summarizeFfmpegError(stderr) || (error instanceof Error ? error.message : String(error))).replace(`${path}: `, '');
-    const hint = /moov atom not found/.test(reason) ? '; the file looks truncated' : '';
+    const hint = /moov atom not found|End of file|partial file/i.test(reason) ? '; the file looks truncated' : '';
     throw new UsageError(`${displayPath(path)}: not a readable video (${reason}${hint})`);
   }
 }

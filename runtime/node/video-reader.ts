@@ -91,6 +91,8 @@ export async function openVideoFile(path: string, range: { start: number; end?: 
     },
     async close(): Promise<void> {
       closed = true;
+      // Unread frames in a paused pipe would hold back the child's 'close' event for ever.
+      child.stdout.destroy();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await watched.exited.catch(() => undefined);
     },

@@ -81,6 +81,7 @@ export async function createVideoFileWriter(options: VideoWriterOptions): Promis
       await sidecar.commit();
     },
     async abort(): Promise<void> {
+      child.stdin.destroy();
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       await watched.exited.catch(() => undefined);
       await cleanUp();
