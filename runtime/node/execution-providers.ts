@@ -25,7 +25,8 @@ export function detectProviders(): ProviderReport {
   const available = ['cpu'];
   let cudaMissing: string | undefined;
   if (!library) {
-    cudaMissing = "onnxruntime-node's CUDA provider is not installed (reinstall with network access and ONNXRUNTIME_NODE_INSTALL=cuda12)";
+    cudaMissing =
+      "onnxruntime-node's CUDA provider is not installed (with network access: ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js)";
   } else if (!gpu) {
     cudaMissing = 'no NVIDIA GPU driver found';
   } else {
