@@ -11,5 +11,5 @@ export function modelsFolder(): { path: string; origin: string } {
       : process.platform === 'win32'
         ? (process.env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'))
         : join(homedir(), '.cache'));
-  return { path: join(cache, 'vivify', 'models'), origin: 'default (set VIVIFY_MODELS_DIR to change)' };
+  return { path: join(cache, 'vivify', 'models'), origin: 'the default; set VIVIFY_MODELS_DIR to change it' };
 }
