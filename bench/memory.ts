@@ -73,7 +73,7 @@ async function probe(path: string, entries: string): Promise<string> {
   return (await mustRun('ffprobe', args, process.cwd())).trim();
 }
 
-/** Counts the video frames from the container's header, as the brief for this benchmark asks. */
+/** Counts the video frames from the container's header (no decoding). */
 async function videoFrames(path: string): Promise<number> {
   return Number(await probe(path, 'nb_frames'));
 }

@@ -29,11 +29,13 @@ export const videoOutput = defineNode({
     return {};
   },
   async run(ctx, inputs, state) {
+    // Frames always come from a stream source upstream, which sets the timeline; its rate is the output's.
+    if (!ctx.timeline) throw new VivifyError('no stream source sets the frame rate: connect the frames to a driving video');
     state.writer ??= await ctx.host.createVideoWriter({
       path: ctx.params.path,
       width: inputs.frames.width,
       height: inputs.frames.height,
-      fps: ctx.timeline?.fps ?? 25,
+      fps: ctx.timeline.fps,
       crf: ctx.params.crf,
       preset: ctx.params.preset,
       audio: ctx.params.audio ? inputs.audio : undefined,
