@@ -34,6 +34,8 @@ export interface RunOptions {
   cache?: ResultCache;
   onProgress?(progress: RunProgress): void;
   onWarning?(warning: RunWarning): void;
+  /** Sees every node's outputs as they are made (frame undefined for once-per-run nodes): viewers and exports. */
+  onOutputs?(nodeId: string, frame: number | undefined, outputs: Readonly<Record<string, unknown>>): void;
 }
 
 export interface RunSummary {
@@ -133,6 +135,7 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
       if (cached) {
         staticOutputs.set(node.id, cached);
         cachedNodes.push(node.id);
+        options.onOutputs?.(node.id, undefined, cached);
         continue;
       }
       const outputs = await call(node, undefined, async () => {
@@ -145,6 +148,7 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
       });
       staticOutputs.set(node.id, outputs);
       options.cache?.set(key, outputs);
+      options.onOutputs?.(node.id, undefined, outputs);
     }
 
     const streamingNodes = nodes.filter((n) => n.streaming);
@@ -183,7 +187,9 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
           call(node, index, () => node.definition.run({ ...context, frame }, gatherInputs(node, values), state)),
         );
         tails.set(node.id, result.catch(() => undefined));
-        values.set(node.id, await result);
+        const outputs = await result;
+        values.set(node.id, outputs);
+        options.onOutputs?.(node.id, index, outputs);
       }
       framesDone++;
       const elapsedSeconds = (performance.now() - loopStarted) / 1000;

@@ -1,4 +1,5 @@
 import type { AudioTrack } from './audio.ts';
+import type { FaceDetector, FaceDetectorOptions } from './face-detector.ts';
 import type { RgbaImage } from './image.ts';
 
 /**
@@ -21,6 +22,8 @@ export interface Host {
   createVideoWriter(options: VideoWriterOptions): Promise<VideoWriter>;
   /** Changes when the file at `path` changes (size, time): part of cache keys for results computed from a file. */
   fileIdentity(path: string): Promise<string>;
+  /** MediaPipe's face landmarker, from the bundle built out of npm-shipped models (nothing is downloaded). */
+  createFaceDetector(options: FaceDetectorOptions): Promise<FaceDetector>;
 }
 
 export interface VideoInfo {

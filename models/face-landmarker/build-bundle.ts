@@ -1,12 +1,20 @@
 import { createHash } from 'node:crypto';
 import { zipSync } from 'fflate';
-import { readFaceMeshAssets } from './npm-assets.ts';
+import { faceMeshPackageVersion, readFaceMeshAssets } from './npm-assets.ts';
 import { refineLandmarksEdit } from './refine-landmarks-graph.ts';
 import { editTfliteModel } from './tflite-edit.ts';
 import { imageInputMetadata } from './tflite-metadata.ts';
 
 /** Bumped whenever the builder's output changes, so cached bundles from an older builder are rebuilt. */
 export const bundleBuilderVersion = 1;
+
+/** What a bundle is built from: equal keys give equal bytes. */
+export function faceLandmarkerSourceKey(): string {
+  return `@mediapipe/face_mesh@${faceMeshPackageVersion()}+builder${bundleBuilderVersion}`;
+}
+
+/** The sha256 of the bundle built from @mediapipe/face_mesh 0.4.1657299874 (a test checks the builder still gives it). */
+export const recordedBundleSha256 = '0f0316c22df5c743c15cb089b45e1f5fdb22c6857753b057227f3410b69ce5e3';
 
 export interface FaceLandmarkerBundle {
   /** The `.task` file MediaPipe Tasks' FaceLandmarker loads. */
@@ -62,6 +70,6 @@ export async function buildFaceLandmarkerBundle(): Promise<FaceLandmarkerBundle>
   return {
     bytes,
     sha256: createHash('sha256').update(bytes).digest('hex'),
-    sourceKey: `@mediapipe/face_mesh@${assets.packageVersion}+builder${bundleBuilderVersion}`,
+    sourceKey: faceLandmarkerSourceKey(),
   };
 }

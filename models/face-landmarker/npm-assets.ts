@@ -20,10 +20,15 @@ const wanted = {
   geometryMetadata: 'geometry_pipeline_metadata_landmarks.binarypb',
 } as const;
 
+const require = createRequire(import.meta.url);
+
+export function faceMeshPackageVersion(): string {
+  return (require('@mediapipe/face_mesh/package.json') as { version: string }).version;
+}
+
 export async function readFaceMeshAssets(): Promise<FaceMeshAssets> {
-  const require = createRequire(import.meta.url);
   const folder = dirname(require.resolve('@mediapipe/face_mesh/package.json'));
-  const packageVersion = (require('@mediapipe/face_mesh/package.json') as { version: string }).version;
+  const packageVersion = faceMeshPackageVersion();
   const loader = await readFile(join(folder, 'face_mesh_solution_packed_assets_loader.js'), 'utf8');
   const packed = new Uint8Array(await readFile(join(folder, 'face_mesh_solution_packed_assets.data')));
   const ranges = new Map<string, { start: number; end: number }>();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { displayPath } from './paths.ts';
@@ -9,16 +9,32 @@ export function sidecarPath(outputPath: string): string {
   return `${outputPath}.vivify.json`;
 }
 
-/** Fails with one sentence where `path` (or its sidecar) cannot be written as asked. */
-export async function checkOutputPath(path: string, overwrite: boolean): Promise<void> {
-  const folder = dirname(path);
-  const folderStat = await stat(folder).catch(() => undefined);
-  if (!folderStat?.isDirectory()) throw new UsageError(`${displayPath(path)}: the folder ${displayPath(folder)} does not exist`);
-  if (overwrite) return;
-  for (const target of [path, sidecarPath(path)]) {
-    if (await stat(target).catch(() => undefined)) {
-      throw new UsageError(`${displayPath(target)}: already exists; pass --force to replace it`);
+/** Fails with one sentence where the video at `path`, or its graph sidecar, cannot be written as asked. */
+export function checkOutputPath(path: string, overwrite: boolean): Promise<void> {
+  return checkWritable([path, sidecarPath(path)], overwrite);
+}
+
+/** Fails with one sentence where a file in `paths` cannot be written: its folder is missing, or it exists. */
+export async function checkWritable(paths: string[], overwrite: boolean): Promise<void> {
+  for (const path of paths) {
+    const folder = dirname(path);
+    const folderStat = await stat(folder).catch(() => undefined);
+    if (!folderStat?.isDirectory()) throw new UsageError(`${displayPath(path)}: the folder ${displayPath(folder)} does not exist`);
+    if (!overwrite && (await stat(path).catch(() => undefined))) {
+      throw new UsageError(`${displayPath(path)}: already exists; pass --force to replace it`);
     }
+  }
+}
+
+/** Writes a whole file through a temporary one, so a reader never sees half of it. */
+export async function writeOutputFile(path: string, data: string | Uint8Array, overwrite: boolean): Promise<void> {
+  await checkWritable([path], overwrite);
+  const pending = new PendingFile(path);
+  try {
+    await writeFile(pending.temporaryPath, data);
+    await pending.commit();
+  } finally {
+    await pending.discard();
   }
 }
 

@@ -116,4 +116,5 @@ export const memoryHost: Host = {
   checkOutputPath: async () => undefined,
   createVideoWriter: () => Promise.reject(new Error('no files in memory tests')),
   fileIdentity: async (path) => path,
+  createFaceDetector: () => Promise.reject(new Error('no landmarker in memory tests')),
 };

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { providerRequests } from '../execution-providers.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { landmarksCommand } from './landmarks-command.ts';
 import { nodesCommand } from './nodes-command.ts';
 import { renderCommand } from './render-command.ts';
 import { validateCommand } from './validate-command.ts';
@@ -33,6 +34,18 @@ export function createProgram(): Command {
     .option('--json', 'print progress and the summary as JSON lines')
     .addOption(debug)
     .action(renderCommand);
+
+  program
+    .command('landmarks')
+    .description('Find the face in a picture or a video and write its 478 landmarks as JSON and/or drawn over it.')
+    .argument('<input>', 'a picture (JPEG, PNG, WebP...) or a video')
+    .option('--json <file>', 'write the landmarks (pixels) and head pose of every frame as JSON')
+    .option('--overlay <file>', 'write the mesh drawn over the input: a .png for a picture, an .mp4 for a video')
+    .option('--set <face.param=value>', 'set a face-landmarks parameter (select, faceIndex, smoothing...); repeat for more', collect, [])
+    .option('--force', 'replace outputs that exist')
+    .addOption(new Option('--progress-json', 'print progress as JSON lines').hideHelp())
+    .addOption(debug)
+    .action(landmarksCommand);
 
   program
     .command('validate')

@@ -1,0 +1,112 @@
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { FaceLandmarker as FaceLandmarkerType, FaceLandmarkerResult } from '@mediapipe/tasks-vision';
+import type { DetectedFace, FaceDetector, FaceDetectorOptions } from '../../face-detector.ts';
+import { createCpuCanvas } from './cpu-webgl2.ts';
+import { faceLandmarkerBundle } from './landmarker-bundle-file.ts';
+import { installMediapipeGlobals } from './node-globals.ts';
+
+interface TasksVision {
+  FaceLandmarker: typeof FaceLandmarkerType;
+  moduleFactory: unknown;
+  wasmBinaryPath: string;
+}
+
+let tasksVision: Promise<TasksVision> | undefined;
+
+/**
+ * Loads MediaPipe Tasks Vision in plain Node: its wasm loader is a classic browser script, evaluated here as such
+ * (its Emscripten code reads the .wasm from disk under Node), and its ES module bundle is imported as usual.
+ */
+function loadTasksVision(): Promise<TasksVision> {
+  tasksVision ??= (async () => {
+    installMediapipeGlobals();
+    const require = createRequire(import.meta.url);
+    const bundlePath = require.resolve('@mediapipe/tasks-vision');
+    const wasmFolder = join(dirname(bundlePath), 'wasm');
+    const loaderPath = join(wasmFolder, 'vision_wasm_internal.js');
+    const source = await readFile(loaderPath, 'utf8');
+    const evaluate = new Function('module', 'exports', 'require', '__filename', '__dirname', `${source}\nreturn ModuleFactory;`);
+    const moduleFactory: unknown = evaluate({ exports: {} }, {}, require, loaderPath, wasmFolder);
+    const { FaceLandmarker } = (await import(pathToFileURL(join(dirname(bundlePath), 'vision_bundle.mjs')).href)) as {
+      FaceLandmarker: typeof FaceLandmarkerType;
+    };
+    return { FaceLandmarker, moduleFactory, wasmBinaryPath: join(wasmFolder, 'vision_wasm_internal.wasm') };
+  })();
+  return tasksVision;
+}
+
+export async function createNodeFaceDetector(options: FaceDetectorOptions): Promise<FaceDetector> {
+  const [{ FaceLandmarker, moduleFactory, wasmBinaryPath }, bundle] = await Promise.all([loadTasksVision(), faceLandmarkerBundle()]);
+  const global = globalThis as Record<string, unknown>;
+  // The bundle takes the loader from self.ModuleFactory (and clears it after each task) and its settings from
+  // self.Module: give it the .wasm's place, and keep MediaPipe's own log lines out of the user's terminal.
+  global.ModuleFactory = moduleFactory;
+  global.Module = { locateFile: (file: string) => (file.endsWith('.wasm') ? wasmBinaryPath : file), print: () => undefined, printErr: () => undefined };
+  const landmarker = await quietly(() => FaceLandmarker.createFromOptions(
+    { wasmLoaderPath: '', wasmBinaryPath },
+    {
+      baseOptions: { modelAssetBuffer: bundle, delegate: 'CPU' },
+      runningMode: options.mode === 'video' ? 'VIDEO' : 'IMAGE',
+      numFaces: options.maxFaces,
+      minFaceDetectionConfidence: options.minConfidence,
+      minFacePresenceConfidence: options.minConfidence,
+      minTrackingConfidence: options.minConfidence,
+      outputFacialTransformationMatrixes: true,
+      canvas: createCpuCanvas() as HTMLCanvasElement,
+    },
+  ));
+  return {
+    detect(image, timestampMs) {
+      const input = { data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height };
+      const result = quietlySync(() =>
+        options.mode === 'video'
+          ? landmarker.detectForVideo(input as unknown as ImageData, timestampMs)
+          : landmarker.detect(input as unknown as ImageData),
+      );
+      return toPixels(result, image.width, image.height);
+    },
+    close: () => landmarker.close(),
+  };
+}
+
+/** MediaPipe gives x and y as fractions of the image and z on x's scale: turn all three into pixels. */
+export function toPixels(result: FaceLandmarkerResult, width: number, height: number): DetectedFace[] {
+  return result.faceLandmarks.map((landmarks, face) => {
+    const points = new Float32Array(landmarks.length * 3);
+    landmarks.forEach((point, i) => {
+      points[i * 3] = point.x * width;
+      points[i * 3 + 1] = point.y * height;
+      points[i * 3 + 2] = point.z * width;
+    });
+    const matrix = result.facialTransformationMatrixes[face]?.data;
+    return { points, transform: Float32Array.from(matrix ?? identity) };
+  });
+}
+
+const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
+
+// MediaPipe's C++ logging reaches JavaScript as console.warn (its wasm build has no hook to redirect it); its
+// informational lines ("Created TensorFlow Lite XNNPACK delegate", "Feedback manager requires...") would otherwise
+// land in the middle of a progress bar. Errors still surface as exceptions.
+async function quietly<T>(work: () => Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return await work();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function quietlySync<T>(work: () => T): T {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return work();
+  } finally {
+    console.warn = warn;
+  }
+}
