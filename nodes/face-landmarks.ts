@@ -33,7 +33,12 @@ export const faceLandmarks = defineNode({
     select: choice(['largest', 'index', 'nearest'], 'largest', {
       help: 'which face where there are several: the largest, the n-th from the left, or the one nearest a point',
     }),
-    faceIndex: integer(0, { min: 0, max: 9, help: 'with select=index: 0 is the leftmost face' }),
+    faceIndex: integer(0, { min: 0, max: 7, help: 'with select=index: 0 is the leftmost face' }),
+    maxFaces: integer(1, {
+      min: 1,
+      max: 8,
+      help: 'how many faces to look for; more lets select choose among several people, but in a video the detector then runs on every frame',
+    }),
     nearX: number(0.5, { min: 0, max: 1, help: 'with select=nearest: the point across the picture, 0 left to 1 right' }),
     nearY: number(0.5, { min: 0, max: 1, help: 'with select=nearest: the point down the picture, 0 top to 1 bottom' }),
     minConfidence: number(0.5, { min: 0.05, max: 1, help: 'how sure the landmarker must be that a face is there' }),
@@ -45,7 +50,7 @@ export const faceLandmarks = defineNode({
     return {
       detector: await ctx.host.createFaceDetector({
         mode: ctx.streaming ? 'video' : 'image',
-        maxFaces: Math.max(4, ctx.params.faceIndex + 1),
+        maxFaces: ctx.params.select === 'index' ? Math.max(ctx.params.maxFaces, ctx.params.faceIndex + 1) : ctx.params.maxFaces,
         minConfidence: ctx.params.minConfidence,
       }),
       held: new HoldLast(),

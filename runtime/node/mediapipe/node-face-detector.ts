@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { FaceLandmarker as FaceLandmarkerType, FaceLandmarkerResult } from '@mediapipe/tasks-vision';
-import type { DetectedFace, FaceDetector, FaceDetectorOptions } from '../../face-detector.ts';
+import type { FaceLandmarker as FaceLandmarkerType } from '@mediapipe/tasks-vision';
+import type { FaceDetector, FaceDetectorOptions } from '../../face-detector.ts';
+import { facesInPixels, landmarkerOptions } from '../../landmarks/mediapipe-landmarker.ts';
 import { createCpuCanvas } from './cpu-webgl2.ts';
 import { faceLandmarkerBundle } from './landmarker-bundle-file.ts';
 import { installMediapipeGlobals } from './node-globals.ts';
@@ -47,16 +48,8 @@ export async function createNodeFaceDetector(options: FaceDetectorOptions): Prom
   global.Module = { locateFile: (file: string) => (file.endsWith('.wasm') ? wasmBinaryPath : file), print: () => undefined, printErr: () => undefined };
   const landmarker = await quietly(() => FaceLandmarker.createFromOptions(
     { wasmLoaderPath: '', wasmBinaryPath },
-    {
-      baseOptions: { modelAssetBuffer: bundle, delegate: 'CPU' },
-      runningMode: options.mode === 'video' ? 'VIDEO' : 'IMAGE',
-      numFaces: options.maxFaces,
-      minFaceDetectionConfidence: options.minConfidence,
-      minFacePresenceConfidence: options.minConfidence,
-      minTrackingConfidence: options.minConfidence,
-      outputFacialTransformationMatrixes: true,
-      canvas: createCpuCanvas() as HTMLCanvasElement,
-    },
+    // Under Node there is no WebGL: the task gets a canvas whose context keeps textures on the CPU.
+    { ...landmarkerOptions(bundle, options), canvas: createCpuCanvas() as HTMLCanvasElement },
   ));
   return {
     detect(image, timestampMs) {
@@ -66,27 +59,11 @@ export async function createNodeFaceDetector(options: FaceDetectorOptions): Prom
           ? landmarker.detectForVideo(input as unknown as ImageData, timestampMs)
           : landmarker.detect(input as unknown as ImageData),
       );
-      return toPixels(result, image.width, image.height);
+      return facesInPixels(result, image.width, image.height);
     },
     close: () => landmarker.close(),
   };
 }
-
-/** MediaPipe gives x and y as fractions of the image and z on x's scale: turn all three into pixels. */
-export function toPixels(result: FaceLandmarkerResult, width: number, height: number): DetectedFace[] {
-  return result.faceLandmarks.map((landmarks, face) => {
-    const points = new Float32Array(landmarks.length * 3);
-    landmarks.forEach((point, i) => {
-      points[i * 3] = point.x * width;
-      points[i * 3 + 1] = point.y * height;
-      points[i * 3 + 2] = point.z * width;
-    });
-    const matrix = result.facialTransformationMatrixes[face]?.data;
-    return { points, transform: Float32Array.from(matrix ?? identity) };
-  });
-}
-
-const identity = [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1];
 
 // MediaPipe's C++ logging reaches JavaScript as console.warn (its wasm build has no hook to redirect it); its
 // informational lines ("Created TensorFlow Lite XNNPACK delegate", "Feedback manager requires...") would otherwise

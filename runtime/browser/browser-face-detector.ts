@@ -1,0 +1,35 @@
+import { FaceLandmarker } from '@mediapipe/tasks-vision';
+import type { FaceDetector, FaceDetectorOptions } from '../face-detector.ts';
+import { facesInPixels, landmarkerOptions } from '../landmarks/mediapipe-landmarker.ts';
+
+/** Where the browser finds MediaPipe's wasm files and the face landmarker bundle (served with the editor). */
+export interface LandmarkerAssets {
+  /** Folder URL holding tasks-vision's `vision_wasm_internal.js` and `.wasm`. */
+  wasmFolderUrl: string;
+  /** URL of the `face_landmarker.task` bundle built from the npm-shipped models. */
+  bundleUrl: string;
+}
+
+let bundle: Promise<Uint8Array> | undefined;
+
+/** The browser's landmarker: the same task, bundle and options as in Node, with the CPU delegate. */
+export async function createBrowserFaceDetector(options: FaceDetectorOptions, assets: LandmarkerAssets): Promise<FaceDetector> {
+  bundle ??= fetch(assets.bundleUrl).then(async (response) => {
+    if (!response.ok) throw new Error(`${assets.bundleUrl}: ${response.status} ${response.statusText}`);
+    return new Uint8Array(await response.arrayBuffer());
+  });
+  const folder = assets.wasmFolderUrl.replace(/\/$/, '');
+  const landmarker = await FaceLandmarker.createFromOptions(
+    { wasmLoaderPath: `${folder}/vision_wasm_internal.js`, wasmBinaryPath: `${folder}/vision_wasm_internal.wasm` },
+    landmarkerOptions(await bundle, options),
+  );
+  return {
+    detect(image, timestampMs) {
+      // ImageData needs its own ArrayBuffer-backed copy of the pixels.
+      const pixels = new ImageData(Uint8ClampedArray.from(image.data), image.width, image.height);
+      const result = options.mode === 'video' ? landmarker.detectForVideo(pixels, timestampMs) : landmarker.detect(pixels);
+      return facesInPixels(result, image.width, image.height);
+    },
+    close: () => landmarker.close(),
+  };
+}
