@@ -43,8 +43,8 @@ export const faceLandmarks = defineNode({
     nearY: number(0.5, { min: 0, max: 1, help: 'with select=nearest: the point down the picture, 0 top to 1 bottom' }),
     minConfidence: number(0.5, { min: 0.05, max: 1, help: 'how sure the landmarker must be that a face is there' }),
     smoothing: boolean(true, { help: 'smooth landmarks and pose over time (One Euro filter) against jitter' }),
-    minCutoff: number(1.5, { min: 0.05, max: 20, help: 'One Euro cutoff (Hz) when still: lower removes more jitter, adds lag' }),
-    beta: number(0.05, { min: 0, max: 2, help: 'One Euro speed coefficient: higher follows fast moves with less lag' }),
+    minCutoff: number(0.5, { min: 0.05, max: 20, help: 'One Euro cutoff (Hz) when still: lower removes more jitter, adds lag' }),
+    beta: number(0.03, { min: 0, max: 2, help: 'One Euro speed coefficient: higher follows fast moves with less lag' }),
   },
   async prepare(ctx): Promise<State> {
     return {
