@@ -67,7 +67,7 @@ async function timeDetect(path: string, targetMs?: number): Promise<LandmarksRun
   const { frames, fps } = await decodeAll(path);
   if (frames.length <= warmUpCalls) throw new Error(`${path} has only ${frames.length} frames`);
   // A fresh detector per resolution, so that each one's tracking state and warm-up are its own.
-  const detector = await createNodeHost().createFaceDetector({ mode: 'video', maxFaces: 4, minConfidence: 0.5 });
+  const detector = await createNodeHost().createFaceDetector({ mode: 'video', maxFaces: 1, minConfidence: 0.5 });
   const timings: number[] = [];
   let withFace = 0;
   try {

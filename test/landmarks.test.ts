@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -121,9 +121,15 @@ describe('faces that are not there', () => {
     expect(faces[50]?.found).toBe(false);
     expect(Array.from(faces[50]!.points)).toEqual(Array.from(faces[39]!.points));
     const overlay = join(dir.path, 'gapped-overlay.mp4');
-    const result = await runCli(['landmarks', gapped, '--overlay', overlay]);
+    const json = join(dir.path, 'gapped.json');
+    const result = await runCli(['landmarks', gapped, '--overlay', overlay, '--json', json]);
     expect(result.code).toBe(0);
     expect(await probeFile(overlay)).toMatchObject({ videoFrames: 175, audio: true });
+    // With the whole video known, the JSON interpolates across the gap instead of holding.
+    const { frames } = JSON.parse(await readFile(json, 'utf8')) as { frames: { found: boolean; filled?: string; points: number[][] }[] };
+    expect(frames[50]).toMatchObject({ found: false, filled: 'interpolated' });
+    const [before, middle, after] = [frames[39]!, frames[50]!, frames[60]!].map((f) => f.points[noseTip]![0]!);
+    expect(middle).toBeCloseTo(before! + ((after! - before!) * 11) / 21, 1);
   });
 
   it('refuses an overlay of the wrong kind before doing any work', async () => {

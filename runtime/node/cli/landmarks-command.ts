@@ -8,6 +8,7 @@ import type { GraphDocument } from '../../graph/document.ts';
 import { checkGraph } from '../../graph/load.ts';
 import { applyOverrides } from '../../graph/overrides.ts';
 import type { RgbaImage } from '../../image.ts';
+import { interpolateGaps } from '../../landmarks/gap-fill.ts';
 import { writePngFile } from '../image-file.ts';
 import { createNodeHost } from '../node-host.ts';
 import { checkWritable, writeOutputFile } from '../output-file.ts';
@@ -27,6 +28,8 @@ export interface LandmarksOptions {
 interface FrameRecord {
   frame: number;
   found: boolean;
+  /** Where no face was found: the landmarks were interpolated from the found frames around (or held at the ends). */
+  filled?: 'interpolated' | 'held';
   confidence: number;
   /** [x, y, z] per landmark, in pixels, rounded to 0.01. */
   points: number[][];
@@ -52,7 +55,7 @@ export async function landmarksCommand(inputPath: string, options: LandmarksOpti
   const checked = checkGraph(document, registry, { requireFiles: true });
   if (!checked.document) throw new UsageError(checked.problems.map((p) => `${p.path}: ${p.message}`).join('; '));
 
-  const frames: FrameRecord[] = [];
+  const frames: FaceLandmarks[] = [];
   let picture: RgbaImage | undefined;
   let still: FaceLandmarks | undefined;
   const reporter = options.progressJson ? jsonReporter() : terminalReporter();
@@ -67,18 +70,18 @@ export async function landmarksCommand(inputPath: string, options: LandmarksOpti
       if (nodeId !== 'face') return;
       const face = outputs.face as FaceLandmarks | undefined;
       if (frame === undefined) still = face;
-      frames.push(record(frame ?? 0, face));
+      frames[frame ?? 0] = face ?? { points: new Float32Array(0), transform: new Float32Array(0), confidence: 0, found: false };
     },
   });
   reporter.stop();
 
   if (json) {
-    const report = { input: resolve(inputPath), kind: isImage ? 'image' : 'video', frames };
+    const report = { input: resolve(inputPath), kind: isImage ? 'image' : 'video', frames: wholeVideoRecords(frames) };
     await writeOutputFile(json, `${JSON.stringify(report)}\n`, Boolean(options.force));
   }
   if (overlay && isImage && picture && still) await writePngFile(overlay, drawFaceOverlay(picture, still), Boolean(options.force));
   const found = frames.filter((f) => f.found).length;
-  const what = isImage ? `${found === 1 ? 'a face' : 'no face'} with ${frames[0]?.points.length ?? 0} landmarks` : `a face in ${found} of ${summary.frames} frames`;
+  const what = isImage ? `${found === 1 ? 'a face' : 'no face'} with ${(frames[0]?.points.length ?? 0) / 3} landmarks` : `a face in ${found} of ${summary.frames} frames`;
   const written = [json, overlay].filter(Boolean).map((path) => displayPath(path!));
   process.stdout.write(`${displayPath(inputPath)}: ${what}${written.length > 0 ? `; wrote ${written.join(', ')}` : ''}\n`);
 }
@@ -102,6 +105,31 @@ function landmarksGraph(input: string, isImage: boolean, videoOverlay: string | 
     );
   }
   return { format: 'vivify.graph', version: 1, meta: { title: 'Landmarks' }, nodes, edges, inputs: {}, models: [] };
+}
+
+/**
+ * The whole video is known here, unlike in a render: frames without a face get landmarks interpolated between the
+ * found frames around them (held before the first and after the last) instead of the last face held.
+ */
+function wholeVideoRecords(faces: FaceLandmarks[]): FrameRecord[] {
+  if (!faces.some((face) => face.found)) return faces.map((face, frame) => record(frame, face));
+  const found = faces.map((face) => (face.found ? joined(face) : undefined));
+  const filled = interpolateGaps(found);
+  const first = found.findIndex(Boolean);
+  const last = found.length - 1 - [...found].reverse().findIndex(Boolean);
+  return faces.map((face, frame) => {
+    if (face.found) return record(frame, face);
+    const values = filled[frame]!;
+    const points = values.subarray(0, values.length - 16);
+    return { ...record(frame, { points, transform: values.subarray(values.length - 16), confidence: 0, found: false }), filled: frame < first || frame > last ? 'held' : 'interpolated' };
+  });
+}
+
+function joined(face: FaceLandmarks): Float32Array {
+  const values = new Float32Array(face.points.length + 16);
+  values.set(face.points);
+  values.set(face.transform, face.points.length);
+  return values;
 }
 
 function record(frame: number, face: FaceLandmarks | undefined): FrameRecord {

@@ -12,7 +12,7 @@ interface Texture {
 interface ImageLike {
   width: number;
   height: number;
-  data: ArrayLike<number>;
+  data: Uint8Array | Uint8ClampedArray;
 }
 
 /** A canvas-like object whose `getContext('webgl2')` gives the CPU context; pass it as the task's `canvas`. */
@@ -54,7 +54,8 @@ function createCpuWebGl2(canvas: object): object {
       if (!boundTexture || !source || typeof source !== 'object' || !('data' in source)) return;
       boundTexture.width = source.width;
       boundTexture.height = source.height;
-      boundTexture.pixels = Uint8Array.from(source.data);
+      // A view, not a copy: the task reads the picture back before the caller's frame can change.
+      boundTexture.pixels = new Uint8Array(source.data.buffer, source.data.byteOffset, source.data.byteLength);
     },
     getError: () => 0,
     getExtension: () => null,
