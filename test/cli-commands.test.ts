@@ -72,6 +72,7 @@ describe('vivify doctor', () => {
     expect(result.stdout).toMatch(/^ok {3}onnxruntime .*onnxruntime-node 1\.30\.0: cpu/m);
     expect(result.stdout).toMatch(/^ok {3}GPU /m);
     expect(result.stdout).toContain(`${dir.path} (VIVIFY_MODELS_DIR)`);
+    expect(result.stdout).toMatch(/^ok {3}landmarker +not built yet: built from @mediapipe\/face_mesh@[\d.]+\+builder\d+ on first use, no download$/m);
   });
 
   it('fails clearly where no ffmpeg can be found', async () => {

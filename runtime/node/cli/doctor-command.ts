@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { faceLandmarkerSourceKey } from '../../../models/face-landmarker/build-bundle.ts';
 import { VivifyError } from '../../errors.ts';
 import { detectProviders } from '../execution-providers.ts';
 import { ffmpegBinaries, ffmpegVersion } from '../ffmpeg-binaries.ts';
@@ -31,6 +34,7 @@ export function doctorCommand(options: { json?: boolean }): void {
   checks.push({ name: 'GPU', ok: true, detail: providers.gpu ?? 'none seen (models run on the CPU)' });
   const models = modelsFolder();
   checks.push({ name: 'models', ok: true, detail: `${models.path} (${models.origin})` });
+  checks.push({ name: 'landmarker', ok: true, detail: landmarkerState(models.path) });
   checks.push({ name: 'node', ok: true, detail: `${process.version} on ${process.platform} ${process.arch}` });
 
   if (options.json) {
@@ -40,4 +44,16 @@ export function doctorCommand(options: { json?: boolean }): void {
     for (const check of checks) process.stdout.write(`${check.ok ? 'ok  ' : 'FAIL'} ${check.name.padEnd(width)}  ${check.detail}\n`);
   }
   if (!checks.every((c) => c.ok)) throw new VivifyError('doctor found a problem: see the FAIL lines above');
+}
+
+/** Whether the face landmarker bundle is built yet (it is built from npm-shipped models on first use). */
+function landmarkerState(folder: string): string {
+  const path = join(folder, 'mediapipe', 'face_landmarker.task');
+  try {
+    const record = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as { sourceKey: string; sha256: string };
+    const current = record.sourceKey === faceLandmarkerSourceKey() ? '' : ' (stale: rebuilt on next use)';
+    return `${path}, sha256 ${record.sha256.slice(0, 12)}..., from ${record.sourceKey}${current}`;
+  } catch {
+    return `not built yet: built from ${faceLandmarkerSourceKey()} on first use, no download`;
+  }
 }
