@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { providerRequests } from '../execution-providers.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { evalCommand } from './eval-command.ts';
 import { landmarksCommand } from './landmarks-command.ts';
 import { nodesCommand } from './nodes-command.ts';
 import { renderCommand } from './render-command.ts';
@@ -46,6 +47,16 @@ export function createProgram(): Command {
     .addOption(new Option('--progress-json', 'print progress as JSON lines').hideHelp())
     .addOption(debug)
     .action(landmarksCommand);
+
+  program
+    .command('eval')
+    .description('Measure how faithfully an output follows its driver: correlations of mouth, eyes and head angles; with the source, how much of the picture is kept.')
+    .argument('<output>', 'the rendered video')
+    .requiredOption('--driving <file>', 'the driving video it was rendered from')
+    .option('--source <file>', 'the source picture: adds first-frame PSNR and the change of pixels far from the face')
+    .option('--json', 'print the report as JSON')
+    .addOption(debug)
+    .action(evalCommand);
 
   program
     .command('validate')
