@@ -1,5 +1,6 @@
 import { VivifyError } from '../runtime/errors.ts';
 import type { VideoWriter } from '../runtime/host.ts';
+import { fitWithin, resizeRgba } from '../runtime/image-resize.ts';
 import { defineNode, input, optionalInput } from '../runtime/node-definition.ts';
 import { boolean, choice, file, integer } from '../runtime/params.ts';
 
@@ -22,6 +23,7 @@ export const videoOutput = defineNode({
     crf: integer(18, { min: 0, max: 51, help: 'x264 quality: 0 lossless, 18 visually lossless, 23 smaller files, 51 worst' }),
     preset: choice(x264Presets, 'medium', { help: 'x264 speed against file size: slower presets give smaller files at the same quality' }),
     audio: boolean(true, { help: 'carry the audio input into the video' }),
+    maxSize: integer(0, { min: 0, max: 8192, help: "largest side of the video in pixels; 0 keeps the frames' own size (the painting's)" }),
   },
   async prepare(ctx): Promise<{ writer?: VideoWriter }> {
     // Check before any frame is computed, so a bad output path fails in a moment rather than after the render.
@@ -29,12 +31,14 @@ export const videoOutput = defineNode({
     return {};
   },
   async run(ctx, inputs, state) {
+    const size = fitWithin(inputs.frames.width, inputs.frames.height, ctx.params.maxSize);
+    const frame = resizeRgba(inputs.frames, size.width, size.height);
     // Frames always come from a stream source upstream, which sets the timeline; its rate is the output's.
     if (!ctx.timeline) throw new VivifyError('no stream source sets the frame rate: connect the frames to a driving video');
     state.writer ??= await ctx.host.createVideoWriter({
       path: ctx.params.path,
-      width: inputs.frames.width,
-      height: inputs.frames.height,
+      width: frame.width,
+      height: frame.height,
       fps: ctx.timeline.fps,
       crf: ctx.params.crf,
       preset: ctx.params.preset,
@@ -42,7 +46,7 @@ export const videoOutput = defineNode({
       overwrite: ctx.settings.overwrite,
       graphJson: JSON.stringify(ctx.graph),
     });
-    await state.writer.write(inputs.frames);
+    await state.writer.write(frame);
     return {};
   },
   async finish(_ctx, state) {

@@ -62,6 +62,12 @@ describe('vivify render (passthrough)', () => {
     expect(await probeFile(odd)).toMatchObject({ videoFrames: 6, width: 160, height: 120 });
   });
 
+  it('fits the video within --set out.maxSize, keeping its shape', async () => {
+    const out = join(dir.path, 'small.mp4');
+    expect((await runCli(['render', passthrough, '--driving', clip, '-o', out, '--set', 'out.maxSize=80'])).code).toBe(0);
+    expect(await probeFile(out)).toMatchObject({ videoFrames: 48, width: 80, height: 60 });
+  });
+
   it('prints JSON lines with --json', async () => {
     const out = join(dir.path, 'json.mp4');
     const result = await runCli(['render', passthrough, '--driving', clip, '-o', out, '--json']);

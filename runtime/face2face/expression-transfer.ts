@@ -1,0 +1,84 @@
+import { applyRotation, applySimilarity3d, fitSimilarity3d, invertSimilarity3d, scaleRotation, type Similarity3d } from '../geometry/similarity-3d.ts';
+import { browLandmarks, eyeLandmarks, mouthLandmarks, rigidLandmarks } from './face-regions.ts';
+
+export interface TransferGains {
+  /** Overall expression strength (0 none, 1 as driven, 2 exaggerated). */
+  expression: number;
+  /** Head motion strength (0 keeps the painting's pose). */
+  headPose: number;
+  mouth: number;
+  eyes: number;
+  brows: number;
+}
+
+export interface TransferBasis {
+  source: Float32Array;
+  reference: Float32Array;
+  /** Maps the driver's reference face onto the source face: turns driver motion into the source's frame and size. */
+  referenceToSource: Similarity3d;
+  sourceCentre: [number, number, number];
+}
+
+/** What stays fixed for a run: the source face and the driver's reference face (its neutral frame). */
+export function transferBasis(source: Float32Array, reference: Float32Array): TransferBasis {
+  return {
+    source,
+    reference,
+    referenceToSource: fitSimilarity3d(reference, source, rigidLandmarks),
+    sourceCentre: centreOf(source),
+  };
+}
+
+/**
+ * Where the source's landmarks go for one driver frame. The driver's head pose is fitted on its rigid landmarks and
+ * removed, leaving the expression as offsets from the reference face; those offsets, turned and scaled into the
+ * source's frame and weighted by region, move the source's landmarks, and the head pose (relative to the reference,
+ * scaled by its gain) is then applied about the source face's centre.
+ */
+export function transferMotion(basis: TransferBasis, driver: Float32Array, gains: TransferGains): Float32Array {
+  const { source, reference, referenceToSource } = basis;
+  const pose = fitSimilarity3d(reference, driver, rigidLandmarks);
+  const unpose = invertSimilarity3d(pose);
+  const weights = regionWeights(gains);
+  const out = new Float32Array(source.length);
+  const q = referenceToSource.rotation;
+  for (let i = 0; i < source.length / 3; i++) {
+    const [x, y, z] = applySimilarity3d(unpose, driver[i * 3]!, driver[i * 3 + 1]!, driver[i * 3 + 2]!);
+    const delta = applyRotation(q, [x - reference[i * 3]!, y - reference[i * 3 + 1]!, z - reference[i * 3 + 2]!]);
+    const w = weights[i]! * referenceToSource.scale;
+    out[i * 3] = source[i * 3]! + w * delta[0];
+    out[i * 3 + 1] = source[i * 3 + 1]! + w * delta[1];
+    out[i * 3 + 2] = source[i * 3 + 2]! + w * delta[2];
+  }
+  if (gains.headPose === 0) return out;
+
+  // The driver's head motion, seen in the source's frame: R' = Q R Q^T, translation turned and scaled likewise.
+  const turn = scaleRotation(pose.rotation, gains.headPose);
+  const qt = Float64Array.of(q[0]!, q[3]!, q[6]!, q[1]!, q[4]!, q[7]!, q[2]!, q[5]!, q[8]!);
+  const referenceCentre = centreOf(reference);
+  const movedCentre = applySimilarity3d(pose, ...referenceCentre);
+  const shift = applyRotation(q, [0, 1, 2].map((c) => (movedCentre[c]! - referenceCentre[c]!) * referenceToSource.scale * gains.headPose));
+  const scale = pose.scale ** gains.headPose;
+  const c = basis.sourceCentre;
+  for (let i = 0; i < out.length / 3; i++) {
+    const local = applyRotation(qt, [out[i * 3]! - c[0], out[i * 3 + 1]! - c[1], out[i * 3 + 2]! - c[2]]);
+    const turned = applyRotation(q, applyRotation(turn, local));
+    for (let k = 0; k < 3; k++) out[i * 3 + k] = c[k]! + scale * turned[k]! + shift[k]!;
+  }
+  return out;
+}
+
+function regionWeights(gains: TransferGains): Float32Array {
+  const weights = new Float32Array(478);
+  for (let i = 0; i < 478; i++) {
+    const region = mouthLandmarks.has(i) ? gains.mouth : eyeLandmarks.has(i) ? gains.eyes : browLandmarks.has(i) ? gains.brows : 1;
+    weights[i] = gains.expression * region;
+  }
+  return weights;
+}
+
+function centreOf(points: Float32Array): [number, number, number] {
+  const centre: [number, number, number] = [0, 0, 0];
+  for (const i of rigidLandmarks) for (let c = 0; c < 3; c++) centre[c] = centre[c]! + points[i * 3 + c]! / rigidLandmarks.length;
+  return centre;
+}

@@ -1,0 +1,31 @@
+import { faceMeshConnections } from '../draw/face-mesh-connections.ts';
+
+/** Landmark sets of the 478-point mesh, by what moves them. */
+const indicesOf = (...lists: (readonly { start: number; end: number }[])[]) =>
+  new Set(lists.flatMap((list) => list.flatMap(({ start, end }) => [start, end])));
+
+/** Lips, and the chin and jaw that drop with them. */
+export const mouthLandmarks = new Set([
+  ...indicesOf(faceMeshConnections.lips),
+  ...[152, 148, 176, 149, 150, 136, 172, 58, 377, 400, 378, 379, 365, 397, 288, 175, 171, 396, 199, 200, 18, 83, 313, 201, 421, 208, 428, 32, 262],
+]);
+
+/** Eyelids and irises. */
+export const eyeLandmarks = new Set([
+  ...indicesOf(faceMeshConnections.leftEye, faceMeshConnections.rightEye, faceMeshConnections.leftIris, faceMeshConnections.rightIris),
+  468, 473,
+]);
+
+export const browLandmarks = indicesOf(faceMeshConnections.leftEyebrow, faceMeshConnections.rightEyebrow);
+
+/**
+ * Points that expressions barely move (forehead, nose, cheekbones, temples, inner eye corners): fitting the head's
+ * pose on these keeps a smile or a blink from reading as a head turn.
+ */
+export const rigidLandmarks = [
+  10, 151, 9, 8, 168, 6, 197, 195, 5, 4, 1, 19, 94, 2, 133, 362, 234, 454, 93, 323, 127, 356, 21, 251, 54, 284, 103, 332, 67, 297, 109, 338, 116, 345, 123, 352, 50, 280, 101, 330,
+];
+
+/** The inner lip contour, in order around the mouth (upper lip left to right, then lower lip back). */
+export const innerLipUpper = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308];
+export const innerLipLower = [95, 88, 178, 87, 14, 317, 402, 318, 324];
