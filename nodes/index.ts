@@ -1,13 +1,15 @@
 import type { AnyNodeDefinition } from '../runtime/node-definition.ts';
 import { NodeRegistry } from '../runtime/registry.ts';
+import { blend } from './blend.ts';
 import { drivingVideo } from './driving-video.ts';
+import { face2face } from './face2face.ts';
 import { faceLandmarks } from './face-landmarks.ts';
 import { landmarkOverlay } from './landmark-overlay.ts';
 import { sourceImage } from './source-image.ts';
 import { videoOutput } from './video-output.ts';
 
 /** Every built-in node type. Both hosts register these same definitions. */
-export const builtInNodes: AnyNodeDefinition[] = [sourceImage, drivingVideo, faceLandmarks, landmarkOverlay, videoOutput];
+export const builtInNodes: AnyNodeDefinition[] = [sourceImage, drivingVideo, faceLandmarks, face2face, blend, landmarkOverlay, videoOutput];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtInNodes);

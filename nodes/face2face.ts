@@ -1,0 +1,110 @@
+import { paintMouthCavity } from '../runtime/compose/mouth-cavity.ts';
+import { fillPolygonMask } from '../runtime/compose/polygon-mask.ts';
+import { type TransferBasis, transferBasis, transferMotion } from '../runtime/face2face/expression-transfer.ts';
+import { innerLipLower, innerLipUpper } from '../runtime/face2face/face-regions.ts';
+import { innerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
+import { delaunay } from '../runtime/geometry/delaunay.ts';
+import type { RgbaImage } from '../runtime/image.ts';
+import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
+import { defineNode, input, optionalInput, output } from '../runtime/node-definition.ts';
+import { boolean, number } from '../runtime/params.ts';
+import { warpMesh } from '../runtime/warp/mesh-warp.ts';
+
+interface State {
+  basis?: TransferBasis;
+  layout?: WarpLayout;
+  triangles?: Uint32Array;
+  filter?: OneEuroFilter;
+  colors?: { lip: [number, number, number]; skin: [number, number, number] };
+}
+
+export const face2face = defineNode({
+  type: 'face2face',
+  version: 1,
+  title: 'Face2Face expression transfer',
+  category: 'method',
+  description:
+    "Moves the painted face with the driver's expressions and head motion: the driver's landmarks, with its head pose taken out, give expression offsets from its first frame; these move the painting's landmarks (scaled to its face), the head pose is applied on top, and the painting is warped by a mesh over the face with rings that let hair and neck follow; an opening mouth gets a painted interior.",
+  inputs: {
+    source: input('image', 'the painting'),
+    sourceFace: input('face', "the painting's landmarks"),
+    driving: input('frame', 'the driving frames (they set the timeline)'),
+    drivingFace: optionalInput('face', "the driver's landmarks; frames before its first face show the painting unchanged"),
+  },
+  outputs: {
+    frame: output('frame', 'the painting, moved'),
+    mask: output('mask', 'where the painting moves: the face and the soft ring around it'),
+  },
+  params: {
+    expression: number(1, { min: 0, max: 2, help: 'expression strength: 0 none, 1 as driven, 2 exaggerated' }),
+    headPose: number(1, { min: 0, max: 1.5, help: 'head motion strength: 0 keeps the painting still (expression only)' }),
+    mouth: number(1, { min: 0, max: 2, help: 'gain on the mouth and jaw' }),
+    eyes: number(1, { min: 0, max: 2, help: 'gain on eyelids and gaze' }),
+    brows: number(1, { min: 0, max: 2, help: 'gain on the eyebrows' }),
+    stabilization: number(0.3, { min: 0, max: 1, help: 'extra smoothing of the transferred motion: 0 none, 1 strongest' }),
+    mouthInterior: boolean(true, { help: 'paint the inside of an opening mouth (dark cavity, a hint of teeth)' }),
+  },
+  async prepare() {
+    return {} as State;
+  },
+  async run(ctx, inputs, state) {
+    const { source, sourceFace, drivingFace } = inputs;
+    if (!state.basis || !state.layout || !state.triangles) {
+      // The first frame with a driver face becomes the reference: its expression is the painting's own.
+      if (!drivingFace) return unchanged(source);
+      state.basis = transferBasis(sourceFace.points, Float32Array.from(drivingFace.points));
+      state.layout = warpLayout(sourceFace.points, source.width, source.height);
+      state.triangles = delaunay(state.layout.sourcePoints);
+      state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]) };
+    }
+    if (!drivingFace) return unchanged(source);
+    const gains = {
+      expression: ctx.params.expression,
+      headPose: ctx.params.headPose,
+      mouth: ctx.params.mouth,
+      eyes: ctx.params.eyes,
+      brows: ctx.params.brows,
+    };
+    let target = transferMotion(state.basis, drivingFace.points, gains);
+    if (ctx.params.stabilization > 0) {
+      state.filter ??= new OneEuroFilter({ minCutoff: 8 - 7.5 * ctx.params.stabilization, beta: 0.05 });
+      target = state.filter.filter(target, ctx.frame?.time ?? 0);
+    }
+    const headOnly = transferMotion(state.basis, drivingFace.points, { ...gains, expression: 0 });
+    const targetPoints = warpTargets(state.layout, target, headOnly, sourceFace.points);
+    const frame = warpMesh(source, state.layout.sourcePoints, targetPoints, state.triangles);
+    if (ctx.params.mouthInterior) paintMouth(frame, sourceFace.points, target, state.colors!);
+    return { frame, mask: fillPolygonMask(source.width, source.height, innerRing(targetPoints)) };
+  },
+});
+
+function unchanged(source: RgbaImage) {
+  return { frame: source, mask: { width: source.width, height: source.height, data: new Uint8Array(source.width * source.height) } };
+}
+
+/** Where the lips part wider than the painting's own mouth, paint the cavity between them. */
+function paintMouth(frame: RgbaImage, source: Float32Array, target: Float32Array, colors: NonNullable<State['colors']>): void {
+  const gap = (points: Float32Array) => Math.hypot(points[14 * 3]! - points[13 * 3]!, points[14 * 3 + 1]! - points[13 * 3 + 1]!);
+  const faceHeight = Math.hypot(target[152 * 3]! - target[10 * 3]!, target[152 * 3 + 1]! - target[10 * 3 + 1]!);
+  const extra = gap(target) - gap(source);
+  if (extra < 1.5) return;
+  // A wide-open mouth parts by about a quarter of the face's height.
+  const openness = Math.min(1, extra / (0.25 * faceHeight));
+  const xy = (indices: readonly number[]) => indices.flatMap((i) => [target[i * 3]!, target[i * 3 + 1]!]);
+  paintMouthCavity(frame, xy([...innerLipUpper, ...[...innerLipLower].reverse()]), {
+    upperLip: xy(innerLipUpper),
+    lipColor: colors.lip,
+    skinColor: colors.skin,
+    openness,
+  });
+}
+
+function averageColor(image: RgbaImage, points: Float32Array, landmarks: number[]): [number, number, number] {
+  const sum = [0, 0, 0];
+  for (const landmark of landmarks) {
+    const x = Math.min(image.width - 1, Math.max(0, Math.round(points[landmark * 3]!)));
+    const y = Math.min(image.height - 1, Math.max(0, Math.round(points[landmark * 3 + 1]!)));
+    for (let c = 0; c < 3; c++) sum[c]! += image.data[(y * image.width + x) * 4 + c]! / landmarks.length;
+  }
+  return sum.map(Math.round) as [number, number, number];
+}
