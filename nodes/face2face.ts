@@ -41,7 +41,7 @@ export const face2face = defineNode({
     mouth: number(1, { min: 0, max: 2, help: 'gain on the mouth and jaw' }),
     eyes: number(1, { min: 0, max: 2, help: 'gain on eyelids and gaze' }),
     brows: number(1, { min: 0, max: 2, help: 'gain on the eyebrows' }),
-    stabilization: number(0.3, { min: 0, max: 1, help: 'extra smoothing of the transferred motion: 0 none, 1 strongest' }),
+    stabilization: number(0, { min: 0, max: 1, help: 'extra smoothing of the transferred motion: 0 none, 1 strongest (fast speech loses amplitude)' }),
     mouthInterior: boolean(true, { help: 'paint the inside of an opening mouth (dark cavity, a hint of teeth)' }),
   },
   async prepare() {
@@ -52,7 +52,7 @@ export const face2face = defineNode({
     if (!state.basis || !state.layout || !state.triangles) {
       // The first frame with a driver face becomes the reference: its expression is the painting's own.
       if (!drivingFace) return unchanged(source);
-      state.basis = transferBasis(sourceFace.points, Float32Array.from(drivingFace.points));
+      state.basis = transferBasis(sourceFace.points, Float32Array.from(drivingFace.points), Float32Array.from(drivingFace.transform));
       state.layout = warpLayout(sourceFace.points, source.width, source.height);
       state.triangles = delaunay(state.layout.sourcePoints);
       state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]) };
@@ -65,12 +65,12 @@ export const face2face = defineNode({
       eyes: ctx.params.eyes,
       brows: ctx.params.brows,
     };
-    let target = transferMotion(state.basis, drivingFace.points, gains);
+    let target = transferMotion(state.basis, drivingFace.points, gains, drivingFace.transform);
     if (ctx.params.stabilization > 0) {
       state.filter ??= new OneEuroFilter({ minCutoff: 8 - 7.5 * ctx.params.stabilization, beta: 0.05 });
       target = state.filter.filter(target, ctx.frame?.time ?? 0);
     }
-    const headOnly = transferMotion(state.basis, drivingFace.points, { ...gains, expression: 0 });
+    const headOnly = transferMotion(state.basis, drivingFace.points, { ...gains, expression: 0 }, drivingFace.transform);
     const targetPoints = warpTargets(state.layout, target, headOnly, sourceFace.points);
     const frame = warpMesh(source, state.layout.sourcePoints, targetPoints, state.triangles);
     if (ctx.params.mouthInterior) paintMouth(frame, sourceFace.points, target, state.colors!);

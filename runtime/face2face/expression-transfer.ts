@@ -1,4 +1,13 @@
-import { applyRotation, applySimilarity3d, fitSimilarity3d, invertSimilarity3d, scaleRotation, type Similarity3d } from '../geometry/similarity-3d.ts';
+import {
+  applyRotation,
+  applySimilarity3d,
+  fitSimilarity3d,
+  fitWithRotation,
+  invertSimilarity3d,
+  relativeRotationInImage,
+  scaleRotation,
+  type Similarity3d,
+} from '../geometry/similarity-3d.ts';
 import { browLandmarks, eyeLandmarks, mouthLandmarks, rigidLandmarks } from './face-regions.ts';
 
 export interface TransferGains {
@@ -14,16 +23,19 @@ export interface TransferGains {
 export interface TransferBasis {
   source: Float32Array;
   reference: Float32Array;
+  /** The reference face's pose matrix: head rotations are read from the matrices, steadier than landmark depth. */
+  referencePose?: Float32Array;
   /** Maps the driver's reference face onto the source face: turns driver motion into the source's frame and size. */
   referenceToSource: Similarity3d;
   sourceCentre: [number, number, number];
 }
 
 /** What stays fixed for a run: the source face and the driver's reference face (its neutral frame). */
-export function transferBasis(source: Float32Array, reference: Float32Array): TransferBasis {
+export function transferBasis(source: Float32Array, reference: Float32Array, referencePose?: Float32Array): TransferBasis {
   return {
     source,
     reference,
+    referencePose,
     referenceToSource: fitSimilarity3d(reference, source, rigidLandmarks),
     sourceCentre: centreOf(source),
   };
@@ -35,9 +47,12 @@ export function transferBasis(source: Float32Array, reference: Float32Array): Tr
  * source's frame and weighted by region, move the source's landmarks, and the head pose (relative to the reference,
  * scaled by its gain) is then applied about the source face's centre.
  */
-export function transferMotion(basis: TransferBasis, driver: Float32Array, gains: TransferGains): Float32Array {
-  const { source, reference, referenceToSource } = basis;
-  const pose = fitSimilarity3d(reference, driver, rigidLandmarks);
+export function transferMotion(basis: TransferBasis, driver: Float32Array, gains: TransferGains, driverPose?: Float32Array): Float32Array {
+  const { source, reference, referenceToSource, referencePose } = basis;
+  const pose =
+    referencePose && driverPose
+      ? fitWithRotation(reference, driver, rigidLandmarks, relativeRotationInImage(referencePose, driverPose))
+      : fitSimilarity3d(reference, driver, rigidLandmarks);
   const unpose = invertSimilarity3d(pose);
   const weights = regionWeights(gains);
   const out = new Float32Array(source.length);
