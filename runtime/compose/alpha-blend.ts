@@ -1,4 +1,5 @@
 import type { Mask, RgbaImage } from '../image.ts';
+import { nonZeroBounds } from './mask-ops.ts';
 
 /**
  * out = layer x m + background x (1 - m) per colour channel, m = mask / 255, rounded; alpha is
@@ -18,15 +19,24 @@ export function blendWithMask(background: RgbaImage, layer: RgbaImage, mask: Mas
   const front = layer.data;
   const weights = mask.data;
   const out = result.data;
-  for (let pixel = 0, at = 0; pixel < pixelCount; pixel++, at += 4) {
-    const weight = weights[pixel]!;
-    const rest = 255 - weight;
-    for (let channel = at; channel < at + 3; channel++) {
-      // Exact round(x / 255) for x up to 255 * 255, without a division.
-      const mixed = front[channel]! * weight + back[channel]! * rest + 128;
-      out[channel] = (mixed + (mixed >> 8)) >> 8;
+  // Outside the mask's box the result is the background: copy it whole, then mix only inside the box.
+  const box = out === front ? { left: 0, top: 0, width, height } : nonZeroBounds(mask, 0);
+  if (out !== front) {
+    if (out !== back) out.set(back);
+    for (let at = 3; at < out.length; at += 4) out[at] = 255;
+  }
+  if (!box) return result;
+  for (let y = box.top; y < box.top + box.height; y++) {
+    for (let pixel = y * width + box.left, at = pixel * 4; pixel < y * width + box.left + box.width; pixel++, at += 4) {
+      const weight = weights[pixel]!;
+      const rest = 255 - weight;
+      for (let channel = at; channel < at + 3; channel++) {
+        // Exact round(x / 255) for x up to 255 * 255, without a division.
+        const mixed = front[channel]! * weight + back[channel]! * rest + 128;
+        out[channel] = (mixed + (mixed >> 8)) >> 8;
+      }
+      out[at + 3] = 255;
     }
-    out[at + 3] = 255;
   }
   return result;
 }

@@ -109,7 +109,7 @@ interface Box {
 }
 
 /** The box around the non-zero pixels grown by `margin`, clipped to the mask; undefined when all are zero. */
-function nonZeroBounds(mask: Mask, margin: number): Box | undefined {
+export function nonZeroBounds(mask: Mask, margin: number): Box | undefined {
   const { width, height, data } = mask;
   let top = -1;
   let bottom = -1;

@@ -6,7 +6,8 @@ export const ovalLandmarks = orderedLoop(faceMeshConnections.faceOval);
 /** How far out each ring around the face lies (in face-oval radii) and how much of the head's motion it follows. */
 export const rings = [
   { reach: 1.45, follow: 0.75 },
-  { reach: 2.1, follow: 0.25 },
+  // The outer ring stays put: beyond it the picture is untouched (and need not be redrawn each frame).
+  { reach: 2.2, follow: 0 },
 ];
 
 /**
