@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { face2faceBenchmark, formatFace2FaceTable } from './face2face.ts';
 import { formatLandmarksTable, landmarksBenchmark } from './landmarks.ts';
 import { formatMemoryTable, memoryBenchmark } from './memory.ts';
 
@@ -52,6 +53,16 @@ async function main(): Promise<number> {
   } else {
     console.log(formatLandmarksTable(landmarks));
     await writeResults('landmarks', landmarks);
+  }
+
+  // A missed speed target is reported, like the landmarker's.
+  console.log('');
+  const face2face = await face2faceBenchmark(repoRoot);
+  if ('skipped' in face2face) {
+    console.log(`face2face benchmark cannot run: ${face2face.skipped}`);
+  } else {
+    console.log(formatFace2FaceTable(face2face));
+    await writeResults('face2face', face2face);
   }
   return code;
 }

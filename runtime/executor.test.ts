@@ -34,6 +34,8 @@ describe('runGraph', () => {
     expect(stats.staticRuns).toBe(1);
     expect(summary).toMatchObject({ frames: 40, timeline: { frameCount: 40, fps: 25 }, executionProvider: 'cpu' });
     expect(stats.closed).toEqual(['sink:done', 'counter']);
+    expect(Object.keys(summary.nodeSeconds).sort()).toEqual(['count', 'end', 'shift', 'still']);
+    expect(summary.nodeSeconds.shift).toBeGreaterThan(0);
   });
 
   it('keeps a bounded number of frames in flight, and overlaps them', async () => {

@@ -47,6 +47,8 @@ export interface RunSummary {
   executionProvider: string;
   /** Once-per-run nodes whose results came from the cache. */
   cachedNodes: string[];
+  /** Seconds each node spent preparing and running (wall clock; stages overlap, so these can add up past the total). */
+  nodeSeconds: Record<string, number>;
 }
 
 type Outputs = Record<string, unknown>;
@@ -113,8 +115,10 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     },
   });
 
+  const nodeSeconds: Record<string, number> = {};
   const call = async <T>(node: PlannedNode, frameIndex: number | undefined, work: () => Promise<T>): Promise<T> => {
     if (signal.aborted) throw new CancelledError();
+    const started = performance.now();
     try {
       return await work();
     } catch (error) {
@@ -122,6 +126,8 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
       // Usage errors already name the file or option at fault: a node prefix would only add noise.
       if (error instanceof NodeRunError || error instanceof CancelledError || error instanceof UsageError) throw error;
       throw new NodeRunError(node.id, node.definition.type, frameIndex, error);
+    } finally {
+      nodeSeconds[node.id] = (nodeSeconds[node.id] ?? 0) + (performance.now() - started) / 1000;
     }
   };
 
@@ -240,6 +246,7 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     warnings,
     executionProvider: options.host.executionProvider,
     cachedNodes,
+    nodeSeconds,
   };
 }
 
