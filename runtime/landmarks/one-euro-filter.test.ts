@@ -1,19 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { OneEuroFilter } from './one-euro-filter.ts';
+import { seededRandom as random } from '../../test/support/seeded-random.ts';
 
 const rate = 30;
 
-/** A deterministic pseudo-random source (mulberry32), so the noise test gives the same result on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function standardDeviation(values: number[]): number {
   const mean = values.reduce((sum, v) => sum + v, 0) / values.length;

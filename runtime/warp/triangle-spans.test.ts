@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { delaunay } from '../geometry/delaunay.ts';
 import { triangleSpans } from './triangle-spans.ts';
+import { seededRandom as random } from '../../test/support/seeded-random.ts';
 
-/** A deterministic pseudo-random source (mulberry32), so every run sees the same points. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Vertices = [number, number, number, number, number, number];
 
