@@ -4,6 +4,7 @@ import { type TransferBasis, transferBasis, transferMotion } from '../runtime/fa
 import { innerLipLower, innerLipUpper } from '../runtime/face2face/face-regions.ts';
 import { innerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
 import { delaunay } from '../runtime/geometry/delaunay.ts';
+import { landmarkDistance } from '../runtime/face.ts';
 import type { RgbaImage } from '../runtime/image.ts';
 import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
 import { defineNode, input, optionalInput, output } from '../runtime/node-definition.ts';
@@ -65,13 +66,13 @@ export const face2face = defineNode({
       eyes: ctx.params.eyes,
       brows: ctx.params.brows,
     };
-    let target = transferMotion(state.basis, drivingFace.points, gains, drivingFace.transform);
+    const moved = transferMotion(state.basis, drivingFace.points, gains, drivingFace.transform);
+    let target = moved.face;
     if (ctx.params.stabilization > 0) {
       state.filter ??= new OneEuroFilter({ minCutoff: 8 - 7.5 * ctx.params.stabilization, beta: 0.05 });
       target = state.filter.filter(target, ctx.frame?.time ?? 0);
     }
-    const headOnly = transferMotion(state.basis, drivingFace.points, { ...gains, expression: 0 }, drivingFace.transform);
-    const targetPoints = warpTargets(state.layout, target, headOnly, sourceFace.points);
+    const targetPoints = warpTargets(state.layout, target, moved.head, sourceFace.points);
     const frame = warpMesh(source, state.layout.sourcePoints, targetPoints, state.triangles);
     if (ctx.params.mouthInterior) paintMouth(frame, sourceFace.points, target, state.colors!);
     return { frame, mask: fillPolygonMask(source.width, source.height, innerRing(targetPoints)) };
@@ -84,9 +85,8 @@ function unchanged(source: RgbaImage) {
 
 /** Where the lips part wider than the painting's own mouth, paint the cavity between them. */
 function paintMouth(frame: RgbaImage, source: Float32Array, target: Float32Array, colors: NonNullable<State['colors']>): void {
-  const gap = (points: Float32Array) => Math.hypot(points[14 * 3]! - points[13 * 3]!, points[14 * 3 + 1]! - points[13 * 3 + 1]!);
-  const faceHeight = Math.hypot(target[152 * 3]! - target[10 * 3]!, target[152 * 3 + 1]! - target[10 * 3 + 1]!);
-  const extra = gap(target) - gap(source);
+  const faceHeight = landmarkDistance(target, 10, 152);
+  const extra = landmarkDistance(target, 13, 14) - landmarkDistance(source, 13, 14);
   if (extra < 1.5) return;
   // A wide-open mouth parts by about a quarter of the face's height.
   const openness = Math.min(1, extra / (0.25 * faceHeight));

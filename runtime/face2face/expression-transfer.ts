@@ -41,13 +41,20 @@ export function transferBasis(source: Float32Array, reference: Float32Array, ref
   };
 }
 
+/** Where the source's landmarks go for one driver frame: with expression and head pose, and with the head pose alone. */
+export interface TransferredFace {
+  face: Float32Array;
+  /** The source's own landmarks moved by the head pose only (what hair and neck follow). */
+  head: Float32Array;
+}
+
 /**
  * Where the source's landmarks go for one driver frame. The driver's head pose is fitted on its rigid landmarks and
  * removed, leaving the expression as offsets from the reference face; those offsets, turned and scaled into the
  * source's frame and weighted by region, move the source's landmarks, and the head pose (relative to the reference,
  * scaled by its gain) is then applied about the source face's centre.
  */
-export function transferMotion(basis: TransferBasis, driver: Float32Array, gains: TransferGains, driverPose?: Float32Array): Float32Array {
+export function transferMotion(basis: TransferBasis, driver: Float32Array, gains: TransferGains, driverPose?: Float32Array): TransferredFace {
   const { source, reference, referenceToSource, referencePose } = basis;
   const pose =
     referencePose && driverPose
@@ -55,17 +62,18 @@ export function transferMotion(basis: TransferBasis, driver: Float32Array, gains
       : fitSimilarity3d(reference, driver, rigidLandmarks);
   const unpose = invertSimilarity3d(pose);
   const weights = regionWeights(gains);
-  const out = new Float32Array(source.length);
+  const face = new Float32Array(source.length);
   const q = referenceToSource.rotation;
   for (let i = 0; i < source.length / 3; i++) {
     const [x, y, z] = applySimilarity3d(unpose, driver[i * 3]!, driver[i * 3 + 1]!, driver[i * 3 + 2]!);
     const delta = applyRotation(q, [x - reference[i * 3]!, y - reference[i * 3 + 1]!, z - reference[i * 3 + 2]!]);
     const w = weights[i]! * referenceToSource.scale;
-    out[i * 3] = source[i * 3]! + w * delta[0];
-    out[i * 3 + 1] = source[i * 3 + 1]! + w * delta[1];
-    out[i * 3 + 2] = source[i * 3 + 2]! + w * delta[2];
+    face[i * 3] = source[i * 3]! + w * delta[0];
+    face[i * 3 + 1] = source[i * 3 + 1]! + w * delta[1];
+    face[i * 3 + 2] = source[i * 3 + 2]! + w * delta[2];
   }
-  if (gains.headPose === 0) return out;
+  const head = Float32Array.from(source);
+  if (gains.headPose === 0) return { face, head };
 
   // The driver's head motion, seen in the source's frame: R' = Q R Q^T, translation turned and scaled likewise.
   const turn = scaleRotation(pose.rotation, gains.headPose);
@@ -75,12 +83,14 @@ export function transferMotion(basis: TransferBasis, driver: Float32Array, gains
   const shift = applyRotation(q, [0, 1, 2].map((c) => (movedCentre[c]! - referenceCentre[c]!) * referenceToSource.scale * gains.headPose));
   const scale = pose.scale ** gains.headPose;
   const c = basis.sourceCentre;
-  for (let i = 0; i < out.length / 3; i++) {
-    const local = applyRotation(qt, [out[i * 3]! - c[0], out[i * 3 + 1]! - c[1], out[i * 3 + 2]! - c[2]]);
-    const turned = applyRotation(q, applyRotation(turn, local));
-    for (let k = 0; k < 3; k++) out[i * 3 + k] = c[k]! + scale * turned[k]! + shift[k]!;
+  for (const points of [face, head]) {
+    for (let i = 0; i < points.length / 3; i++) {
+      const local = applyRotation(qt, [points[i * 3]! - c[0], points[i * 3 + 1]! - c[1], points[i * 3 + 2]! - c[2]]);
+      const turned = applyRotation(q, applyRotation(turn, local));
+      for (let k = 0; k < 3; k++) points[i * 3 + k] = c[k]! + scale * turned[k]! + shift[k]!;
+    }
   }
-  return out;
+  return { face, head };
 }
 
 function regionWeights(gains: TransferGains): Float32Array {
