@@ -1,13 +1,11 @@
 import { VivifyError } from '../runtime/errors.ts';
-import type { FaceLandmarks } from '../runtime/face.ts';
+import { faceFromValues, faceValues } from '../runtime/face.ts';
 import type { DetectedFace, FaceDetector } from '../runtime/face-detector.ts';
 import { type FaceChoice, FaceTracker } from '../runtime/landmarks/face-choice.ts';
 import { formatRanges, HoldLast, missingRanges } from '../runtime/landmarks/gap-fill.ts';
 import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
 import { defineNode, input, maybeOutput } from '../runtime/node-definition.ts';
 import { boolean, choice, integer, number } from '../runtime/params.ts';
-
-const pointValues = 478 * 3;
 
 interface State {
   detector: FaceDetector;
@@ -81,19 +79,10 @@ export const faceLandmarks = defineNode({
         points = state.pointsFilter.filter(points, time);
         transform = state.poseFilter.filter(transform, time);
       }
-      values = new Float32Array(pointValues + 16);
-      values.set(points.subarray(0, pointValues));
-      values.set(transform, pointValues);
+      values = faceValues(points, transform);
     }
     const shown = state.held.next(values);
-    if (!shown) return { face: undefined };
-    const result: FaceLandmarks = {
-      points: shown.subarray(0, pointValues),
-      transform: shown.subarray(pointValues),
-      confidence: face ? 1 : 0,
-      found: Boolean(face),
-    };
-    return { face: result };
+    return { face: shown && faceFromValues(shown, Boolean(face)) };
   },
   async finish(ctx, state) {
     const gaps = missingRanges(state.found);

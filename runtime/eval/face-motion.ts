@@ -1,4 +1,4 @@
-import type { FaceLandmarks } from '../face.ts';
+import { type FaceLandmarks, landmarkDistance } from '../face.ts';
 
 /** The series `vivify eval` compares between an output and its driver, one value per frame. */
 export interface FaceMotion {
@@ -15,10 +15,7 @@ export interface FaceMotion {
 export const motionSeries = ['mouthOpening', 'eyeOpening', 'yaw', 'pitch', 'roll'] as const;
 
 export function faceMotion(face: FaceLandmarks): FaceMotion {
-  const gap = (a: number, b: number) => {
-    const p = face.points;
-    return Math.hypot(p[a * 3]! - p[b * 3]!, p[a * 3 + 1]! - p[b * 3 + 1]!);
-  };
+  const gap = (a: number, b: number) => landmarkDistance(face.points, a, b);
   const { yaw, pitch, roll } = headAngles(face.transform);
   return {
     mouthOpening: gap(13, 14) / gap(10, 152),

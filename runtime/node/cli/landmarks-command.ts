@@ -3,7 +3,7 @@ import { createRegistry } from '../../../nodes/index.ts';
 import { drawFaceOverlay } from '../../draw/landmark-overlay.ts';
 import { UsageError } from '../../errors.ts';
 import { runGraph } from '../../executor.ts';
-import type { FaceLandmarks } from '../../face.ts';
+import { type FaceLandmarks, faceFromValues, faceValues } from '../../face.ts';
 import type { GraphDocument } from '../../graph/document.ts';
 import { checkGraph } from '../../graph/load.ts';
 import { applyOverrides } from '../../graph/overrides.ts';
@@ -113,23 +113,14 @@ function landmarksGraph(input: string, isImage: boolean, videoOverlay: string | 
  */
 function wholeVideoRecords(faces: FaceLandmarks[]): FrameRecord[] {
   if (!faces.some((face) => face.found)) return faces.map((face, frame) => record(frame, face));
-  const found = faces.map((face) => (face.found ? joined(face) : undefined));
+  const found = faces.map((face) => (face.found ? faceValues(face.points, face.transform) : undefined));
   const filled = interpolateGaps(found);
   const first = found.findIndex(Boolean);
   const last = found.length - 1 - [...found].reverse().findIndex(Boolean);
   return faces.map((face, frame) => {
     if (face.found) return record(frame, face);
-    const values = filled[frame]!;
-    const points = values.subarray(0, values.length - 16);
-    return { ...record(frame, { points, transform: values.subarray(values.length - 16), confidence: 0, found: false }), filled: frame < first || frame > last ? 'held' : 'interpolated' };
+    return { ...record(frame, faceFromValues(filled[frame]!, false)), filled: frame < first || frame > last ? 'held' : 'interpolated' };
   });
-}
-
-function joined(face: FaceLandmarks): Float32Array {
-  const values = new Float32Array(face.points.length + 16);
-  values.set(face.points);
-  values.set(face.transform, face.points.length);
-  return values;
 }
 
 function record(frame: number, face: FaceLandmarks | undefined): FrameRecord {
