@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { buildFaceLandmarkerBundle, faceLandmarkerSourceKey } from '../../../models/face-landmarker/build-bundle.ts';
 import { modelsFolder } from '../models-folder.ts';
+import { writeOutputFile } from '../output-file.ts';
 
 interface BundleRecord {
   sourceKey: string;
@@ -33,10 +34,8 @@ async function loadOrBuild(): Promise<Uint8Array> {
   const built = await buildFaceLandmarkerBundle();
   try {
     await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, built.bytes);
-    await rename(temporary, path);
-    await writeFile(recordPath, `${JSON.stringify({ sourceKey: built.sourceKey, sha256: built.sha256 } satisfies BundleRecord, null, 2)}\n`);
+    await writeOutputFile(path, built.bytes, true);
+    await writeOutputFile(recordPath, `${JSON.stringify({ sourceKey: built.sourceKey, sha256: built.sha256 } satisfies BundleRecord, null, 2)}\n`, true);
   } catch {
     // A read-only models folder only costs a rebuild next time.
   }

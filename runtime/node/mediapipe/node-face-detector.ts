@@ -54,7 +54,7 @@ export async function createNodeFaceDetector(options: FaceDetectorOptions): Prom
   return {
     detect(image, timestampMs) {
       const input = { data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height };
-      const result = quietlySync(() =>
+      const result = quietly(() =>
         options.mode === 'video'
           ? landmarker.detectForVideo(input as unknown as ImageData, timestampMs)
           : landmarker.detect(input as unknown as ImageData),
@@ -68,22 +68,18 @@ export async function createNodeFaceDetector(options: FaceDetectorOptions): Prom
 // MediaPipe's C++ logging reaches JavaScript as console.warn (its wasm build has no hook to redirect it); its
 // informational lines ("Created TensorFlow Lite XNNPACK delegate", "Feedback manager requires...") would otherwise
 // land in the middle of a progress bar. Errors still surface as exceptions.
-async function quietly<T>(work: () => Promise<T>): Promise<T> {
+function quietly<T>(work: () => T): T {
   const warn = console.warn;
   console.warn = () => undefined;
+  let result: T;
   try {
-    return await work();
-  } finally {
+    result = work();
+  } catch (error) {
     console.warn = warn;
+    throw error;
   }
-}
-
-function quietlySync<T>(work: () => T): T {
-  const warn = console.warn;
-  console.warn = () => undefined;
-  try {
-    return work();
-  } finally {
-    console.warn = warn;
-  }
+  // A promise keeps the warnings quiet until it settles (creating a task logs while it loads).
+  if (result instanceof Promise) return result.finally(() => (console.warn = warn)) as T;
+  console.warn = warn;
+  return result;
 }
