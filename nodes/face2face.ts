@@ -2,16 +2,20 @@ import { paintMouthCavity } from '../runtime/compose/mouth-cavity.ts';
 import { fillPolygonMask } from '../runtime/compose/polygon-mask.ts';
 import { type TransferBasis, transferBasis, transferMotion } from '../runtime/face2face/expression-transfer.ts';
 import { innerLipLower, innerLipUpper } from '../runtime/face2face/face-regions.ts';
+import { ReferencePicker, referenceModes } from '../runtime/face2face/reference-face.ts';
 import { innerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
 import { delaunay } from '../runtime/geometry/delaunay.ts';
-import { landmarkDistance } from '../runtime/face.ts';
+import { type FaceLandmarks, landmarkDistance } from '../runtime/face.ts';
 import type { RgbaImage } from '../runtime/image.ts';
 import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
 import { defineNode, input, optionalInput, output } from '../runtime/node-definition.ts';
-import { boolean, number } from '../runtime/params.ts';
+import { UsageError } from '../runtime/errors.ts';
+import { boolean, choice, integer, number } from '../runtime/params.ts';
 import { warpMesh } from '../runtime/warp/mesh-warp.ts';
 
 interface State {
+  /** Set where the reference is picked by a scan of the driver before the first frame. */
+  picker?: ReferencePicker;
   basis?: TransferBasis;
   layout?: WarpLayout;
   triangles?: Uint32Array;
@@ -25,7 +29,7 @@ export const face2face = defineNode({
   title: 'Face2Face expression transfer',
   category: 'method',
   description:
-    "Moves the painted face with the driver's expressions and head motion: the driver's landmarks, with its head pose taken out, give expression offsets from its first frame; these move the painting's landmarks (scaled to its face), the head pose is applied on top, and the painting is warped by a mesh over the face with rings that let hair and neck follow; an opening mouth gets a painted interior.",
+    "Moves the painted face with the driver's expressions and head motion: the driver's landmarks, with its head pose taken out, give expression offsets from a reference frame (its first face, a chosen frame, or the most neutral one); these move the painting's landmarks (scaled to its face), the head pose is applied on top, and the painting is warped by a mesh over the face with rings that let hair and neck follow; an opening mouth gets a painted interior.",
   inputs: {
     source: input('image', 'the painting'),
     sourceFace: input('face', "the painting's landmarks"),
@@ -42,18 +46,33 @@ export const face2face = defineNode({
     mouth: number(1, { min: 0, max: 2, help: 'gain on the mouth and jaw' }),
     eyes: number(1, { min: 0, max: 2, help: 'gain on eyelids and gaze' }),
     brows: number(1, { min: 0, max: 2, help: 'gain on the eyebrows' }),
+    reference: choice(referenceModes, 'first', {
+      help: "the driver's frame whose expression is the painting's own: first (first face), frame (referenceFrame), neutral (most neutral face; reads the driver once more before rendering)",
+    }),
+    referenceFrame: integer(0, { min: 0, max: 10_000_000, help: 'with reference "frame": its index among the frames rendered (0 is the first)' }),
     stabilization: number(0, { min: 0, max: 1, help: 'extra smoothing of the transferred motion: 0 none, 1 strongest (fast speech loses amplitude)' }),
     mouthInterior: boolean(true, { help: 'paint the inside of an opening mouth (dark cavity, a hint of teeth)' }),
   },
-  async prepare() {
-    return {} as State;
+  async prepare(ctx) {
+    const { reference, referenceFrame } = ctx.params;
+    const frames = ctx.timeline?.frameCount;
+    if (reference === 'frame' && frames !== undefined && referenceFrame >= frames) {
+      throw new UsageError(`node "${ctx.nodeId}": referenceFrame ${referenceFrame} is past the last frame rendered (${frames - 1})`);
+    }
+    return (reference === 'first' ? {} : { picker: new ReferencePicker(reference, referenceFrame) }) as State;
+  },
+  scan: {
+    input: 'drivingFace',
+    wanted: (params) => params.reference !== 'first',
+    visit: (ctx, face, state) => state.picker?.see(ctx.frame!.index, face as FaceLandmarks | undefined),
   },
   async run(ctx, inputs, state) {
     const { source, sourceFace, drivingFace } = inputs;
     if (!state.basis || !state.layout || !state.triangles) {
-      // The first frame with a driver face becomes the reference: its expression is the painting's own.
-      if (!drivingFace) return unchanged(source);
-      state.basis = transferBasis(sourceFace.points, Float32Array.from(drivingFace.points), Float32Array.from(drivingFace.transform));
+      // Without a scan, the first frame with a driver face becomes the reference: its expression is the painting's own.
+      const reference = state.picker ? pickReference(ctx, state.picker, drivingFace) : drivingFace;
+      if (!reference) return unchanged(source);
+      state.basis = transferBasis(sourceFace.points, Float32Array.from(reference.points), Float32Array.from(reference.transform));
       state.layout = warpLayout(sourceFace.points, source.width, source.height);
       state.triangles = delaunay(state.layout.sourcePoints);
       state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]) };
@@ -78,6 +97,15 @@ export const face2face = defineNode({
     return { frame, mask: fillPolygonMask(source.width, source.height, innerRing(targetPoints)) };
   },
 });
+
+function pickReference(ctx: { warn(message: string): void; params: { referenceFrame: number } }, picker: ReferencePicker, current: FaceLandmarks | undefined) {
+  const picked = picker.pick();
+  if (picked && picked.index !== ctx.params.referenceFrame && picker.mode === 'frame') {
+    ctx.warn(`the driver has no face in frame ${ctx.params.referenceFrame}; frame ${picked.index} is the reference`);
+  }
+  if (!picked) ctx.warn('the driver has no face at or after the reference frame; its first face is the reference');
+  return picked?.face ?? current;
+}
 
 function unchanged(source: RgbaImage) {
   return { frame: source, mask: { width: source.width, height: source.height, data: new Uint8Array(source.width * source.height) } };

@@ -96,3 +96,37 @@ describe('runGraph', () => {
     expect(summary.warnings).toEqual([{ nodeId: 'end', message: 'frame 3 seen' }]);
   });
 });
+
+describe('runGraph scan pass', () => {
+  function scanned(frames: number, upTo: number): GraphDocument {
+    const document = pipeline(frames);
+    document.nodes.look = { type: 'scanner', typeVersion: 1, params: { upTo } };
+    document.edges = [
+      { from: ['count', 'frames'], to: ['shift', 'frames'] },
+      { from: ['shift', 'frames'], to: ['look', 'frames'] },
+      { from: ['look', 'frames'], to: ['end', 'frames'] },
+    ];
+    return document;
+  }
+
+  it('shows a node its input over every frame before the first frame runs, then renders from the start', async () => {
+    const { registry, stats } = createTestNodes();
+    const events: RunProgress[] = [];
+    const summary = await runGraph(scanned(6, -1), { registry, host: memoryHost, onProgress: (p) => events.push(p) });
+    expect(stats.scanned).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(stats.scannedAtFirstRun).toBe(6);
+    expect(stats.sunk.map((value) => value % 256)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(summary.frames).toBe(6);
+    expect(events.filter((e) => e.pass === 'scan').map((e) => e.frame)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(events.filter((e) => e.pass === 'render')).toHaveLength(6);
+    // The scan's own copy of the source is closed as well as the render's.
+    expect(stats.closed).toEqual(['counter', 'sink:done', 'counter']);
+  });
+
+  it('ends the scan early when the node has seen enough', async () => {
+    const { registry, stats } = createTestNodes();
+    await runGraph(scanned(100, 2), { registry, host: memoryHost });
+    expect(stats.scanned).toEqual([0, 1, 2]);
+    expect(stats.sunk).toHaveLength(100);
+  });
+});

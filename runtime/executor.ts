@@ -8,6 +8,8 @@ import type { NodeRegistry } from './registry.ts';
 import type { ResultCache } from './result-cache.ts';
 
 export interface RunProgress {
+  /** 'scan': a node is looking over the stream before rendering (a reference frame); 'render': the run itself. */
+  pass: 'scan' | 'render';
   /** Frames completed so far. */
   frame: number;
   total: number;
@@ -180,6 +182,40 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     // Contexts made before the timeline was known see it now.
     for (const prepared of streaming) prepared.context.timeline = timeline;
 
+    for (const prepared of streaming) {
+      const scan = prepared.node.definition.scan;
+      if (!scan?.wanted(prepared.node.params)) continue;
+      const edge = prepared.node.incoming.find((e) => e.port === scan.input);
+      if (!edge) continue;
+      // The upstream nodes run again, with states of their own, so the render pass starts from their first frame.
+      const upstream = upstreamOf(edge.fromId, streamingNodes);
+      const pass: Prepared[] = [];
+      const quiet = (node: PlannedNode) => ({ ...contextFor(node), timeline, warn() {} });
+      try {
+        for (const node of upstream) {
+          const context = quiet(node);
+          pass.push({ node, context, state: await call(node, undefined, async () => node.definition.prepare?.(context, gatherInputs(node, staticOutputs))) });
+        }
+        const total = timeline?.frameCount ?? 0;
+        const scanStarted = performance.now();
+        for (let index = 0; index < total; index++) {
+          const values = new Map<string, Outputs>(staticOutputs);
+          const frame = { index, time: index / (timeline?.fps ?? 1) };
+          for (const { node, context, state } of pass) {
+            values.set(node.id, await call(node, index, () => node.definition.run({ ...context, frame }, gatherInputs(node, values), state)));
+          }
+          const value = values.get(edge.fromId)?.[edge.fromPort] as never;
+          const verdict = await call(prepared.node, index, async () => scan.visit({ ...prepared.context, frame }, value, prepared.state));
+          const elapsedSeconds = (performance.now() - scanStarted) / 1000;
+          const fps = (index + 1) / Math.max(elapsedSeconds, 1e-6);
+          options.onProgress?.({ pass: 'scan', frame: index + 1, total, fps, elapsedSeconds, etaSeconds: (total - index - 1) / fps });
+          if (verdict === 'enough') break;
+        }
+      } finally {
+        for (const { node, state } of pass.reverse()) await node.definition.close?.(state, 'done').catch(() => undefined);
+      }
+    }
+
     const order = streaming.slice().sort((a, b) => streamingNodes.indexOf(a.node) - streamingNodes.indexOf(b.node));
     const total = timeline?.frameCount ?? 0;
     const tails = new Map<string, Promise<unknown>>();
@@ -200,7 +236,7 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
       framesDone++;
       const elapsedSeconds = (performance.now() - loopStarted) / 1000;
       const fps = framesDone / Math.max(elapsedSeconds, 1e-6);
-      options.onProgress?.({ frame: framesDone, total, fps, elapsedSeconds, etaSeconds: (total - framesDone) / fps });
+      options.onProgress?.({ pass: 'render', frame: framesDone, total, fps, elapsedSeconds, etaSeconds: (total - framesDone) / fps });
     };
 
     loopStarted = performance.now();
@@ -267,6 +303,15 @@ function planNodes(document: GraphDocument, registry: NodeRegistry): PlannedNode
     planned.set(id, { id, definition, params, incoming, streaming });
   }
   return [...planned.values()];
+}
+
+/** `id` and the streaming nodes it depends on, in run order. */
+function upstreamOf(id: string, streamingNodes: PlannedNode[]): PlannedNode[] {
+  const wanted = new Set([id]);
+  for (const node of streamingNodes.slice().reverse()) {
+    if (wanted.has(node.id)) for (const edge of node.incoming) wanted.add(edge.fromId);
+  }
+  return streamingNodes.filter((node) => wanted.has(node.id));
 }
 
 function gatherInputs(node: PlannedNode, values: Map<string, Outputs>): Record<string, never> {

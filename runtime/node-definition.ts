@@ -83,6 +83,18 @@ export interface FrameContext<P> extends NodeContext<P> {
 export type RunOutcome = 'done' | 'failed' | 'cancelled';
 
 /**
+ * A streaming node that must see one input over the whole run before its first frame (a reference picked from all
+ * the driver's frames). The executor first runs that input's upstream nodes through the stream in a pass of their own.
+ */
+export interface ScanSpec<I extends InputPortSpecs, P extends ParamSpecs, S> {
+  input: keyof I & string;
+  /** Whether these params need the pass: it decodes and analyses the stream a second time. */
+  wanted(params: ParamValues<P>): boolean;
+  /** Sees the input's value for each frame, in order; returns 'enough' to end the pass early. */
+  visit(ctx: FrameContext<ParamValues<P>>, value: unknown, state: S): 'enough' | void;
+}
+
+/**
  * One node type: its ports, parameters and work. This object is the single source of truth that the executor,
  * validation, the CLI's `vivify nodes`, the editor's palette and the docs all read.
  *
@@ -107,6 +119,8 @@ export interface NodeDefinition<I extends InputPortSpecs, O extends OutputPortSp
   /** Identity of what the params point at (a file's size and time), so cached results notice a changed file. */
   cacheKey?(ctx: NodeContext<ParamValues<P>>): Promise<string>;
   prepare?(ctx: NodeContext<ParamValues<P>>, inputs: Partial<InputValues<I>>): Promise<S>;
+  /** Streaming nodes only: an input to see over every frame, after `prepare` and before the first `run`. */
+  scan?: ScanSpec<I, P, S>;
   run(ctx: FrameContext<ParamValues<P>>, inputs: InputValues<I>, state: S): Promise<OutputValues<O>>;
   finish?(ctx: NodeContext<ParamValues<P>>, state: S): Promise<void>;
   close?(state: S, outcome: RunOutcome): Promise<void>;

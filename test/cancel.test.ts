@@ -21,7 +21,7 @@ describe('cancelling a render', () => {
     // Wait until frames are flowing and the encoder has started writing its temporary file.
     await new Promise<void>((resolve) => {
       child.stdout?.on('data', (chunk: Buffer) => {
-        if (/"type":"progress","frame":([2-9]\d|\d{3,})/.test(chunk.toString())) resolve();
+        if (/"type":"progress","pass":"render","frame":([2-9]\d|\d{3,})/.test(chunk.toString())) resolve();
       });
     });
     expect((await listFiles(dir.path)).some((name) => name.includes('vivify-tmp'))).toBe(true);

@@ -16,6 +16,9 @@ export function createTestNodes() {
     maxInFlight: 0,
     sunk: [] as number[],
     closed: [] as string[],
+    /** Frame values the scanning node saw before its first frame, and how many it had seen when that frame ran. */
+    scanned: [] as number[],
+    scannedAtFirstRun: -1,
   };
 
   const counter = defineNode({
@@ -103,7 +106,30 @@ export function createTestNodes() {
     },
   });
 
-  const registry = new NodeRegistry([counter, offset, still, sink]);
+  const scanner = defineNode({
+    type: 'scanner',
+    version: 1,
+    title: 'Scanner',
+    category: 'utility',
+    description: 'Passes frames on; before the first, scans its input up to a given frame.',
+    inputs: { frames: input('frame', 'frames') },
+    outputs: { frames: output('frame', 'the same frames') },
+    params: { upTo: integer(-1, { min: -1, max: 1_000_000, help: 'last frame to scan; -1 for all' }) },
+    scan: {
+      input: 'frames',
+      wanted: () => true,
+      visit(ctx, value) {
+        stats.scanned.push((value as RgbaImage).data[0]!);
+        return ctx.frame!.index === ctx.params.upTo ? 'enough' : undefined;
+      },
+    },
+    async run(_ctx, inputs) {
+      if (stats.scannedAtFirstRun < 0) stats.scannedAtFirstRun = stats.scanned.length;
+      return { frames: inputs.frames };
+    },
+  });
+
+  const registry = new NodeRegistry([counter, offset, still, sink, scanner]);
   return { registry, stats };
 }
 

@@ -11,14 +11,22 @@ export interface ProgressReporter {
 /** JSON lines on stdout for programs (`--json`), one object per event. */
 export function jsonReporter(): ProgressReporter {
   let last = 0;
+  let held: RunProgress | undefined;
   const line = (event: object) => process.stdout.write(`${JSON.stringify(event)}\n`);
+  const progressLine = (p: RunProgress) =>
+    line({ type: 'progress', pass: p.pass, frame: p.frame, total: p.total, fps: round(p.fps), etaSeconds: p.etaSeconds === undefined ? null : round(p.etaSeconds) });
   return {
     progress(p) {
-      // At most ten lines a second, and always the last frame.
+      // At most ten lines a second, and always the last frame of each pass (a scan may end before the last frame).
+      if (held && held.pass !== p.pass) progressLine(held);
+      held = undefined;
       const now = performance.now();
-      if (p.frame < p.total && now - last < 100) return;
+      if (p.frame < p.total && now - last < 100) {
+        held = p;
+        return;
+      }
       last = now;
-      line({ type: 'progress', frame: p.frame, total: p.total, fps: round(p.fps), etaSeconds: p.etaSeconds === undefined ? null : round(p.etaSeconds) });
+      progressLine(p);
     },
     warning: (w) => line({ type: 'warning', node: w.nodeId, message: w.message }),
     done: (s, output) =>
@@ -33,20 +41,21 @@ export function terminalReporter(): ProgressReporter {
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: 'Rendering |{bar}| {value}/{total} frames | {fps} fps | ETA {eta_formatted}',
+      format: '{pass} |{bar}| {value}/{total} frames | {fps} fps | ETA {eta_formatted}',
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 30,
     },
     cliProgress.Presets.shades_classic,
   );
-  let started = false;
+  let started: RunProgress['pass'] | undefined;
   return {
     progress(p) {
       if (!interactive) return;
-      if (!started) {
-        bar.start(p.total, 0, { fps: '0.0' });
-        started = true;
+      if (started !== p.pass) {
+        if (started) bar.stop();
+        bar.start(p.total, 0, { fps: '0.0', pass: p.pass === 'scan' ? 'Scanning' : 'Rendering' });
+        started = p.pass;
       }
       bar.update(p.frame, { fps: p.fps.toFixed(1) });
     },
@@ -65,7 +74,7 @@ export function terminalReporter(): ProgressReporter {
     },
     stop() {
       if (started) bar.stop();
-      started = false;
+      started = undefined;
     },
   };
 }

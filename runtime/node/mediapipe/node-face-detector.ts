@@ -61,13 +61,13 @@ export async function createNodeFaceDetector(options: FaceDetectorOptions): Prom
       );
       return facesInPixels(result, image.width, image.height);
     },
-    close: () => landmarker.close(),
+    close: () => quietly(() => landmarker.close()),
   };
 }
 
 // MediaPipe's C++ logging reaches JavaScript as console.warn (its wasm build has no hook to redirect it); its
-// informational lines ("Created TensorFlow Lite XNNPACK delegate", "Feedback manager requires...") would otherwise
-// land in the middle of a progress bar. Errors still surface as exceptions.
+// informational lines ("Created TensorFlow Lite XNNPACK delegate", "Feedback manager requires...", some only on
+// close) would otherwise land in the middle of a progress bar. Errors still surface as exceptions.
 function quietly<T>(work: () => T): T {
   const warn = console.warn;
   console.warn = () => undefined;
