@@ -1,7 +1,8 @@
+import { paintClosingLid } from '../runtime/compose/eyelids.ts';
 import { paintMouthCavity } from '../runtime/compose/mouth-cavity.ts';
 import { fillPolygonMask } from '../runtime/compose/polygon-mask.ts';
 import { type TransferBasis, transferBasis, transferMotion } from '../runtime/face2face/expression-transfer.ts';
-import { innerLipLower, innerLipUpper } from '../runtime/face2face/face-regions.ts';
+import { eyeContours, innerLipLower, innerLipUpper, lidSkinLandmarks } from '../runtime/face2face/face-regions.ts';
 import { ReferencePicker, referenceModes } from '../runtime/face2face/reference-face.ts';
 import { innerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
 import { delaunay } from '../runtime/geometry/delaunay.ts';
@@ -20,7 +21,7 @@ interface State {
   layout?: WarpLayout;
   triangles?: Uint32Array;
   filter?: OneEuroFilter;
-  colors?: { lip: [number, number, number]; skin: [number, number, number] };
+  colors?: { lip: [number, number, number]; skin: [number, number, number]; lid: [number, number, number] };
 }
 
 export const face2face = defineNode({
@@ -52,6 +53,7 @@ export const face2face = defineNode({
     referenceFrame: integer(0, { min: 0, max: 10_000_000, help: 'with reference "frame": its index among the frames rendered (0 is the first)' }),
     stabilization: number(0, { min: 0, max: 1, help: 'extra smoothing of the transferred motion: 0 none, 1 strongest (fast speech loses amplitude)' }),
     mouthInterior: boolean(true, { help: 'paint the inside of an opening mouth (dark cavity, a hint of teeth)' }),
+    eyelids: boolean(true, { help: 'paint eyelid skin over the eye as it closes (blinks), instead of squeezing the painted eye' }),
   },
   async prepare(ctx) {
     const { reference, referenceFrame } = ctx.params;
@@ -75,7 +77,7 @@ export const face2face = defineNode({
       state.basis = transferBasis(sourceFace.points, Float32Array.from(reference.points), Float32Array.from(reference.transform));
       state.layout = warpLayout(sourceFace.points, source.width, source.height);
       state.triangles = delaunay(state.layout.sourcePoints);
-      state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]) };
+      state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]), lid: lidColor(source, sourceFace.points) };
     }
     if (!drivingFace) return unchanged(source);
     const gains = {
@@ -93,6 +95,7 @@ export const face2face = defineNode({
     }
     const targetPoints = warpTargets(state.layout, target, moved.head, sourceFace.points);
     const frame = warpMesh(source, state.layout.sourcePoints, targetPoints, state.triangles);
+    if (ctx.params.eyelids) paintEyelids(frame, moved.head, target, state.colors!.lid);
     if (ctx.params.mouthInterior) paintMouth(frame, sourceFace.points, target, state.colors!);
     return { frame, mask: fillPolygonMask(source.width, source.height, innerRing(targetPoints)) };
   },
@@ -125,6 +128,45 @@ function paintMouth(frame: RgbaImage, source: Float32Array, target: Float32Array
     skinColor: colors.skin,
     openness,
   });
+}
+
+/** Where the lids have come down further than the painting's own, paint the lid over the eye. */
+function paintEyelids(frame: RgbaImage, head: Float32Array, target: Float32Array, lidColor: [number, number, number]): void {
+  const xy = (points: Float32Array, indices: readonly number[]) => indices.flatMap((i) => [points[i * 3]!, points[i * 3 + 1]!]);
+  for (const eye of eyeContours) {
+    const openGap = landmarkDistance(head, eye.gap[0], eye.gap[1]);
+    if (!(openGap > 0.5)) continue;
+    const closure = Math.min(1, Math.max(0, 1 - landmarkDistance(target, eye.gap[0], eye.gap[1]) / openGap));
+    paintClosingLid(frame, {
+      open: xy(head, [...eye.upper, ...eye.lower]),
+      visible: xy(target, [...eye.upper, ...eye.lower]),
+      upperLid: xy(target, eye.upper),
+      closure,
+      lidColor,
+    });
+  }
+}
+
+/** Lid skin: the skin around the eye, lifted halfway towards the cheek's, since the lowered lid catches the light. */
+function lidColor(source: RgbaImage, points: Float32Array): [number, number, number] {
+  const around = medianColor(source, points, lidSkinLandmarks);
+  const cheek = medianColor(source, points, [50, 280, 101, 330]);
+  return around.map((value, c) => Math.round((value + cheek[c]!) / 2)) as [number, number, number];
+}
+
+/** The middle value of each channel over small patches at the landmarks: lashes and highlights do not pull it. */
+function medianColor(image: RgbaImage, points: Float32Array, landmarks: readonly number[]): [number, number, number] {
+  const channels: number[][] = [[], [], []];
+  for (const landmark of landmarks) {
+    for (let dy = -1; dy <= 1; dy++) {
+      for (let dx = -1; dx <= 1; dx++) {
+        const x = Math.min(image.width - 1, Math.max(0, Math.round(points[landmark * 3]!) + dx));
+        const y = Math.min(image.height - 1, Math.max(0, Math.round(points[landmark * 3 + 1]!) + dy));
+        for (let c = 0; c < 3; c++) channels[c]!.push(image.data[(y * image.width + x) * 4 + c]!);
+      }
+    }
+  }
+  return channels.map((values) => values.sort((a, b) => a - b)[values.length >> 1]!) as [number, number, number];
 }
 
 function averageColor(image: RgbaImage, points: Float32Array, landmarks: number[]): [number, number, number] {

@@ -29,6 +29,9 @@ describe.skipIf(!hasSharedMedia)('animate-painting (face2face)', () => {
     const result = await runCli(['eval', out, '--driving', sharedMedia('driving/d18.mp4'), '--source', sharedMedia('source/s9.jpg'), '--json']);
     const report = JSON.parse(result.stdout) as EvalReport;
     expect(report.correlation.mouthOpening).toBeGreaterThanOrEqual(0.9);
+    expect(report.correlation.eyeOpening).toBeGreaterThanOrEqual(0.8);
+    expect(report.correlation.yaw).toBeGreaterThanOrEqual(0.8);
+    expect(report.correlation.pitch).toBeGreaterThanOrEqual(0.8);
     expect(report.firstFramePsnr).toBeGreaterThanOrEqual(35);
     expect(report.farFromFaceChange).toBeLessThanOrEqual(3);
 
@@ -61,6 +64,18 @@ describe.skipIf(!hasSharedMedia)('animate-painting (face2face)', () => {
       '-frames:v', '1', sheet,
     ]);
     expect((await sharp(sheet).metadata()).width).toBeGreaterThan(500);
+  });
+
+  it('s5 driven by d0: follows the mouth and the blink (the lids close over the painted eyes)', async () => {
+    const out = join(dir.path, 's5-d0.mp4');
+    const render = await runCli(['render', preset, '--source', sharedMedia('source/s5.jpg'), '--driving', sharedMedia('driving/d0.mp4'), '-o', out, '--set', 'out.preset=veryfast']);
+    expect(render.code).toBe(0);
+    const result = await runCli(['eval', out, '--driving', sharedMedia('driving/d0.mp4'), '--source', sharedMedia('source/s5.jpg'), '--json']);
+    const report = JSON.parse(result.stdout) as EvalReport;
+    expect(report.correlation.mouthOpening).toBeGreaterThanOrEqual(0.9);
+    expect(report.correlation.eyeOpening).toBeGreaterThanOrEqual(0.8);
+    expect(report.firstFramePsnr).toBeGreaterThanOrEqual(35);
+    expect(report.farFromFaceChange).toBeLessThanOrEqual(3);
   });
 
   it.each(['s7', 's6', 's10'])('%s (cartoon, statue, 3/4 view) renders without failure', async (name) => {

@@ -1,6 +1,7 @@
 import type { Mask, RgbaImage } from '../image.ts';
 import { blurMask } from './mask-ops.ts';
 import { fillPolygonMask } from './polygon-mask.ts';
+import { cropAround, polygonBounds, smoothstep } from './region.ts';
 
 /*
  * A painting's closed mouth has no inside to show, so when the lips part one is painted: a dark,
@@ -79,46 +80,6 @@ export function paintMouthCavity(image: RgbaImage, innerLip: ArrayLike<number>, 
       for (let c = 0; c < 3; c++) data[at + c] = Math.round(data[at + c]! + (color[c]! - data[at + c]!) * alpha);
     }
   }
-}
-
-interface Crop {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
-
-interface Bounds {
-  left: number;
-  top: number;
-  right: number;
-  bottom: number;
-}
-
-/** The polygon's bounding box, or undefined for fewer than 3 points or any non-finite coordinate. */
-function polygonBounds(polygon: ArrayLike<number>): Bounds | undefined {
-  if (polygon.length < 6) return undefined;
-  const bounds = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
-  for (let i = 0; i + 1 < polygon.length; i += 2) {
-    const x = polygon[i]!;
-    const y = polygon[i + 1]!;
-    if (!Number.isFinite(x) || !Number.isFinite(y)) return undefined;
-    bounds.left = Math.min(bounds.left, x);
-    bounds.right = Math.max(bounds.right, x);
-    bounds.top = Math.min(bounds.top, y);
-    bounds.bottom = Math.max(bounds.bottom, y);
-  }
-  return bounds;
-}
-
-/** Whole pixels around `bounds` grown by `margin`, clipped to the image; undefined when nothing is left. */
-function cropAround(bounds: Bounds, margin: number, image: RgbaImage): Crop | undefined {
-  const left = Math.max(0, Math.floor(bounds.left) - margin);
-  const top = Math.max(0, Math.floor(bounds.top) - margin);
-  const right = Math.min(image.width, Math.ceil(bounds.right) + margin);
-  const bottom = Math.min(image.height, Math.ceil(bounds.bottom) + margin);
-  if (right <= left || bottom <= top) return undefined;
-  return { left, top, width: right - left, height: bottom - top };
 }
 
 /** Per crop column: where the opening starts and ends, and where the upper lip runs. */
@@ -296,9 +257,4 @@ function tongueShape(columns: Columns, mouthWidth: number, openness: number): Fe
 
 function luma(color: Rgb): number {
   return 0.299 * color[0] + 0.587 * color[1] + 0.114 * color[2];
-}
-
-function smoothstep(edge0: number, edge1: number, value: number): number {
-  const t = Math.min(Math.max((value - edge0) / (edge1 - edge0), 0), 1);
-  return t * t * (3 - 2 * t);
 }

@@ -29,3 +29,12 @@ export const rigidLandmarks = [
 /** The inner lip contour, in order around the mouth (upper lip left to right, then lower lip back). */
 export const innerLipUpper = [78, 191, 80, 81, 82, 13, 312, 311, 310, 415, 308];
 export const innerLipLower = [95, 88, 178, 87, 14, 317, 402, 318, 324];
+
+/** Each eye's lid contours, corner to corner along the upper lid, then back along the lower lid; and its lid gap. */
+export const eyeContours = [
+  { upper: [33, 246, 161, 160, 159, 158, 157, 173, 133], lower: [155, 154, 153, 145, 144, 163, 7], gap: [159, 145] },
+  { upper: [263, 466, 388, 387, 386, 385, 384, 398, 362], lower: [382, 381, 380, 374, 373, 390, 249], gap: [386, 374] },
+] as const;
+
+/** Eyelid skin around each eye: the crease below the brow and the skin under the lower lid. */
+export const lidSkinLandmarks = [223, 222, 224, 443, 442, 444, 230, 229, 450, 449];
