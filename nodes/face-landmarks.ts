@@ -62,7 +62,7 @@ export const faceLandmarks = defineNode({
       select === 'nearest' ? { mode: 'nearest', x: nearX * image.width, y: nearY * image.height } : select === 'index' ? { mode: 'index', index: faceIndex } : { mode: 'largest' };
     state.tracker ??= new FaceTracker<DetectedFace>(rule);
     const time = ctx.frame?.time ?? 0;
-    const face = state.tracker.choose(state.detector.detect(image, Math.round(time * 1000)));
+    const face = state.tracker.choose(await state.detector.detect(image, Math.round(time * 1000)));
     if (!ctx.frame) {
       if (!face) throw new VivifyError(`no face found in the ${image.width}x${image.height} image (a face needs to be clearly visible and not too small)`);
       return { face: { points: face.points, transform: face.transform, confidence: 1, found: true } };

@@ -18,6 +18,6 @@ export interface FaceDetectorOptions {
 
 /** A landmarker a host provides (MediaPipe's FaceLandmarker with the CPU delegate in both hosts). */
 export interface FaceDetector {
-  detect(image: RgbaImage, timestampMs: number): DetectedFace[];
+  detect(image: RgbaImage, timestampMs: number): Promise<DetectedFace[]>;
   close(): void;
 }

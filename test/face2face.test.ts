@@ -41,7 +41,7 @@ describe.skipIf(!hasSharedMedia)('animate-painting (face2face)', () => {
     const host = createNodeHost();
     const image = await host.readImage(frame);
     const detector = await host.createFaceDetector({ mode: 'image', maxFaces: 1, minConfidence: 0.5 });
-    const [face] = detector.detect(image, 0);
+    const [face] = await detector.detect(image, 0);
     detector.close();
     const luminance = (landmark: number, towards: number, share: number) => {
       const x = Math.round(face!.points[landmark * 3]! * (1 - share) + face!.points[towards * 3]! * share);

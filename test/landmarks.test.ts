@@ -32,7 +32,7 @@ describe.skipIf(!hasSharedMedia)('landmarks on the shared paintings and videos',
     const host = createNodeHost();
     const image = await host.readImage(sharedMedia(`source/${name}.jpg`));
     const detector = await host.createFaceDetector({ mode: 'image', maxFaces: 1, minConfidence: 0.5 });
-    const [face] = detector.detect(image, 0);
+    const [face] = await detector.detect(image, 0);
     detector.close();
     expect(face?.points.length).toBe(478 * 3);
     const all = Array.from({ length: 478 }, (_, i) => point({ points: face!.points } as FaceLandmarks, i));

@@ -24,7 +24,7 @@ export async function createBrowserFaceDetector(options: FaceDetectorOptions, as
     landmarkerOptions(await bundle, options),
   );
   return {
-    detect(image, timestampMs) {
+    async detect(image, timestampMs) {
       // ImageData needs its own ArrayBuffer-backed copy of the pixels.
       const pixels = new ImageData(Uint8ClampedArray.from(image.data), image.width, image.height);
       const result = options.mode === 'video' ? landmarker.detectForVideo(pixels, timestampMs) : landmarker.detect(pixels);

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import type { Host } from '../host.ts';
 import { type ProviderRequest, resolveProvider } from './execution-providers.ts';
 import { readImageFile } from './image-file.ts';
-import { createNodeFaceDetector } from './mediapipe/node-face-detector.ts';
+import { createThreadedFaceDetector } from './mediapipe/threaded-face-detector.ts';
 import { checkOutputPath } from './output-file.ts';
 import { openVideoFile } from './video-reader.ts';
 import { createVideoFileWriter } from './video-writer.ts';
@@ -20,6 +20,6 @@ export function createNodeHost(options: { provider?: ProviderRequest } = {}): Ho
       const info = await stat(path).catch(() => undefined);
       return info ? `${info.size}:${info.mtimeMs}` : 'missing';
     },
-    createFaceDetector: createNodeFaceDetector,
+    createFaceDetector: createThreadedFaceDetector,
   };
 }

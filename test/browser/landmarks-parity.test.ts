@@ -36,7 +36,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('landmarks in the browser host'
     const host = createNodeHost();
     const image = await host.readImage(sharedMedia('source/s10.jpg'));
     const detector = await host.createFaceDetector({ mode: 'image', maxFaces: 1, minConfidence: 0.5 });
-    const [nodeFace] = detector.detect(image, 0);
+    const [nodeFace] = await detector.detect(image, 0);
     detector.close();
     const pixels = join(dir.path, 's10.rgba');
     await writeFile(pixels, image.data);

@@ -98,7 +98,7 @@ export async function evalCommand(outputPath: string, options: { driving: string
 async function readSource(host: Host, path: string): Promise<SourceReference> {
   const image = await host.readImage(path);
   const detector = await host.createFaceDetector({ mode: 'image', maxFaces: 1, minConfidence: 0.5 });
-  const [face] = detector.detect(image, 0);
+  const [face] = await detector.detect(image, 0);
   detector.close();
   if (!face) throw new UsageError(`${displayPath(path)}: no face found, so there is nothing to compare against`);
   return { image, box: faceBox(face.points) };
@@ -120,7 +120,7 @@ async function track(host: Host, path: string, onFrame?: (frame: RgbaImage, inde
   try {
     for (let frame = await reader.next(), index = 0; frame; frame = await reader.next(), index++) {
       onFrame?.(frame, index);
-      const [face] = detector.detect(frame, Math.round((index * 1000) / reader.info.fps));
+      const [face] = await detector.detect(frame, Math.round((index * 1000) / reader.info.fps));
       motion.push(face && faceMotion({ ...face, confidence: 1, found: true }));
     }
   } finally {

@@ -52,7 +52,11 @@ export async function createNodeFaceDetector(options: FaceDetectorOptions): Prom
     { ...landmarkerOptions(bundle, options), canvas: createCpuCanvas() as HTMLCanvasElement },
   ));
   return {
-    detect(image, timestampMs) {
+    async detect(image, timestampMs) {
+      // MediaPipe would read past a short buffer rather than complain.
+      if (image.data.byteLength !== image.width * image.height * 4) {
+        throw new Error(`a ${image.width}x${image.height} picture needs ${image.width * image.height * 4} bytes of RGBA, not ${image.data.byteLength}`);
+      }
       const input = { data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.byteLength), width: image.width, height: image.height };
       const result = quietly(() =>
         options.mode === 'video'

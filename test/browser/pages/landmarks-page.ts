@@ -4,7 +4,7 @@ import { createBrowserFaceDetector } from '../../../runtime/browser/browser-face
 async function detect(pixelsUrl: string, width: number, height: number, wasmFolderUrl: string, bundleUrl: string): Promise<number[]> {
   const data = new Uint8Array(await (await fetch(pixelsUrl)).arrayBuffer());
   const detector = await createBrowserFaceDetector({ mode: 'image', maxFaces: 1, minConfidence: 0.5 }, { wasmFolderUrl, bundleUrl });
-  const [face] = detector.detect({ width, height, data }, 0);
+  const [face] = await detector.detect({ width, height, data }, 0);
   detector.close();
   return face ? Array.from(face.points) : [];
 }
