@@ -32,11 +32,11 @@ export const blend = defineNode({
   async run(ctx, inputs, state) {
     const { background, mask } = inputs;
     const full: Mask = mask ?? { width: background.width, height: background.height, data: new Uint8Array(background.width * background.height).fill(255) };
-    const soft = featherMask(full, ctx.params.erode, ctx.params.blur);
-    const layer = ctx.params.colorTransfer ? matchColors(inputs.layer, soft, background, soft) : inputs.layer;
-    if (ctx.params.mode === 'seamless') {
-      return { frame: poissonBlend(background, layer, featherMask(full, ctx.params.erode, 0), { warmStart: state.warmStart }) };
-    }
-    return { frame: blendWithMask(background, layer, soft) };
+    const seamless = ctx.params.mode === 'seamless';
+    // The soft mask blends in feather mode and weighs the colour match in either mode.
+    const soft = !seamless || ctx.params.colorTransfer ? featherMask(full, ctx.params.erode, ctx.params.blur) : undefined;
+    const layer = soft && ctx.params.colorTransfer ? matchColors(inputs.layer, soft, background, soft) : inputs.layer;
+    if (seamless) return { frame: poissonBlend(background, layer, featherMask(full, ctx.params.erode, 0), { warmStart: state.warmStart }) };
+    return { frame: blendWithMask(background, layer, soft!) };
   },
 });

@@ -7,7 +7,7 @@ import { ReferencePicker, referenceModes } from '../runtime/face2face/reference-
 import { innerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
 import { delaunay } from '../runtime/geometry/delaunay.ts';
 import { type FaceLandmarks, landmarkDistance } from '../runtime/face.ts';
-import type { RgbaImage } from '../runtime/image.ts';
+import type { Mask, RgbaImage } from '../runtime/image.ts';
 import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
 import { defineNode, input, optionalInput, output } from '../runtime/node-definition.ts';
 import { UsageError } from '../runtime/errors.ts';
@@ -15,6 +15,7 @@ import { boolean, choice, integer, number } from '../runtime/params.ts';
 import { warpMesh } from '../runtime/warp/mesh-warp.ts';
 
 interface State {
+  empty?: Mask;
   /** Set where the reference is picked by a scan of the driver before the first frame. */
   picker?: ReferencePicker;
   basis?: TransferBasis;
@@ -73,13 +74,13 @@ export const face2face = defineNode({
     if (!state.basis || !state.layout || !state.triangles) {
       // Without a scan, the first frame with a driver face becomes the reference: its expression is the painting's own.
       const reference = state.picker ? pickReference(ctx, state.picker, drivingFace) : drivingFace;
-      if (!reference) return unchanged(source);
+      if (!reference) return unchanged(source, state);
       state.basis = transferBasis(sourceFace.points, Float32Array.from(reference.points), Float32Array.from(reference.transform));
       state.layout = warpLayout(sourceFace.points, source.width, source.height);
       state.triangles = delaunay(state.layout.sourcePoints);
       state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]), lid: lidColor(source, sourceFace.points) };
     }
-    if (!drivingFace) return unchanged(source);
+    if (!drivingFace) return unchanged(source, state);
     const gains = {
       expression: ctx.params.expression,
       headPose: ctx.params.headPose,
@@ -110,8 +111,10 @@ function pickReference(ctx: { warn(message: string): void; params: { referenceFr
   return picked?.face ?? current;
 }
 
-function unchanged(source: RgbaImage) {
-  return { frame: source, mask: { width: source.width, height: source.height, data: new Uint8Array(source.width * source.height) } };
+/** The painting as it is, with an empty mask (made once: frames before the driver's first face can be many). */
+function unchanged(source: RgbaImage, state: State) {
+  state.empty ??= { width: source.width, height: source.height, data: new Uint8Array(source.width * source.height) };
+  return { frame: source, mask: state.empty };
 }
 
 /** Where the lips part wider than the painting's own mouth, paint the cavity between them. */
