@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { providerRequests } from '../execution-providers.ts';
 import { doctorCommand } from './doctor-command.ts';
+import { editorCommand } from './editor-command.ts';
 import { evalCommand } from './eval-command.ts';
 import { landmarksCommand } from './landmarks-command.ts';
 import { nodesCommand } from './nodes-command.ts';
@@ -72,6 +73,15 @@ export function createProgram(): Command {
     .option('--json', 'print the definitions as JSON')
     .addOption(debug)
     .action(nodesCommand);
+
+  program
+    .command('editor')
+    .description('Serve the graph editor on this machine (building it first where needed); open the printed address in a browser.')
+    .option('--port <n>', 'the port to listen on (0 picks a free one)', '5180')
+    .option('--host <address>', 'the address to listen on', '127.0.0.1')
+    .option('--rebuild', 'build the editor again even where the build is current')
+    .addOption(debug)
+    .action(editorCommand);
 
   program
     .command('doctor')

@@ -1,0 +1,252 @@
+import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createRegistry } from '../nodes/index.ts';
+import { BrowserFiles } from '../runtime/browser/browser-files.ts';
+import { createBrowserHost } from '../runtime/browser/browser-host.ts';
+import { createBrowserVideo } from '../runtime/browser/browser-video.ts';
+import type { FfmpegWasm } from '../runtime/browser/ffmpeg-wasm.ts';
+import type { RgbaImage } from '../runtime/image.ts';
+import { ResultCache } from '../runtime/result-cache.ts';
+import { editorAssets } from './editor-assets.ts';
+import { runPreview } from './preview/preview-run.ts';
+import { builtInPresets } from './state/built-in-presets.ts';
+import { createEditorStore } from './state/editor-store.ts';
+import { problemNode } from './state/graph-file.ts';
+import { type RecentGraph, recentGraphs, rememberGraph } from './state/recent-graphs.ts';
+import { graphFromLink, shareLink } from './state/share-link.ts';
+import { GraphCanvas } from './ui/graph-canvas.tsx';
+import { Inspector } from './ui/inspector.tsx';
+import { Viewer, type ViewerHandle } from './ui/viewer.tsx';
+
+export interface AppProps {
+  ffmpeg: FfmpegWasm;
+  executionProvider: string;
+}
+
+/** The editor: toolbar, the graph's inputs, canvas, inspector and viewer. */
+export function App(props: AppProps) {
+  const registry = createRegistry();
+  const store = createEditorStore(registry);
+  const files = new BrowserFiles();
+  const host = createBrowserHost({
+    files,
+    video: createBrowserVideo(files, props.ffmpeg),
+    executionProvider: props.executionProvider,
+    landmarker: { wasmFolderUrl: new URL(editorAssets.mediapipeFolder, document.baseURI).href, bundleUrl: new URL(editorAssets.landmarkerBundle, document.baseURI).href },
+  });
+  const cache = new ResultCache();
+  const [message, setMessage] = createSignal('');
+  const [frameCount, setFrameCount] = createSignal(30);
+  const [previewing, setPreviewing] = createSignal<AbortController | undefined>();
+  const [progress, setProgress] = createSignal({ frame: 0, total: 0, fps: 0 });
+  const frames: RgbaImage[] = [];
+  const [shownFrame, setShownFrame] = createSignal(0);
+  const [framesReady, setFramesReady] = createSignal(0);
+  const [recent, setRecent] = createSignal<RecentGraph[]>([]);
+  const [shared, setShared] = createSignal('');
+  let viewer: ViewerHandle | undefined;
+
+  const addFile = (file: File) => files.add(file);
+
+  async function preview() {
+    previewing()?.abort();
+    const controller = new AbortController();
+    setPreviewing(controller);
+    frames.length = 0;
+    setFramesReady(0);
+    setMessage('');
+    const total = frameCount();
+    const started = performance.now();
+    try {
+      await runPreview(store.document(), {
+        registry,
+        host,
+        cache,
+        frames: { start: 0, end: total },
+        signal: controller.signal,
+        onFrame(index, frame) {
+          frames[index] = frame;
+          setFramesReady(frames.length);
+          setShownFrame(index);
+          viewer?.show(frame);
+          const seconds = (performance.now() - started) / 1000;
+          setProgress({ frame: index + 1, total, fps: (index + 1) / seconds });
+        },
+      });
+      setMessage(`previewed ${frames.length} frames`);
+    } catch (error) {
+      if (!controller.signal.aborted) setMessage(error instanceof Error ? error.message : String(error));
+    } finally {
+      if (previewing() === controller) setPreviewing(undefined);
+    }
+  }
+
+  function scrub(index: number) {
+    const frame = frames[index];
+    if (!frame) return;
+    setShownFrame(index);
+    viewer?.show(frame);
+  }
+
+  async function openFile(file: File) {
+    store.open(await file.text());
+    setMessage(store.problems().length > 0 ? `${file.name}: ${store.problems().length} problem(s), listed on their nodes` : `opened ${file.name}`);
+  }
+
+  /** Saves to the browser's recent list and downloads the file (the same format the CLI reads). */
+  function save() {
+    void rememberGraph(store.document()).then(setRecent);
+    const text = `${JSON.stringify(store.document(), null, 2)}\n`;
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
+    link.download = `${store.document().meta.title?.replace(/[^\w-]+/g, '-').toLowerCase() || 'graph'}.json`;
+    link.click();
+    URL.revokeObjectURL(link.href);
+  }
+
+  const onKey = (event: KeyboardEvent) => {
+    const mod = event.ctrlKey || event.metaKey;
+    if (mod && event.key.toLowerCase() === 's') {
+      event.preventDefault();
+      save();
+    } else if (mod && event.key === 'Enter') {
+      event.preventDefault();
+      void preview();
+    } else if (mod && event.key.toLowerCase() === 'z') {
+      event.preventDefault();
+      if (event.shiftKey) store.redo();
+      else store.undo();
+    } else if (mod && event.key.toLowerCase() === 'y') {
+      event.preventDefault();
+      store.redo();
+    }
+  };
+  onMount(() => {
+    window.addEventListener('keydown', onKey, true);
+    void recentGraphs().then(setRecent);
+    const shared = graphFromLink(location.hash);
+    if (shared) {
+      store.open(shared);
+      setMessage('opened the shared graph');
+    }
+  });
+
+  function share() {
+    const link = shareLink(store.document(), location.href);
+    setShared(link);
+    void navigator.clipboard?.writeText(link).catch(() => undefined);
+    setMessage('share link copied');
+  }
+
+  onCleanup(() => window.removeEventListener('keydown', onKey, true));
+
+  // What end-to-end tests read: the document and problems as the editor holds them, and the frames it showed.
+  Object.assign(window, {
+    vivifyEditor: {
+      document: () => store.document(),
+      problems: () => store.problems(),
+      frames: () => frames.length,
+      frame: (index: number) => frames[index],
+      provider: () => host.executionProvider,
+    },
+  });
+
+  const graphInputs = () =>
+    Object.entries(store.document().inputs).filter(([, target]) => {
+      const [nodeId, param] = target.split('.') as [string, string];
+      const spec = registry.get(store.document().nodes[nodeId]?.type ?? '')?.params[param];
+      return spec?.kind === 'file' && spec.role === 'input';
+    });
+
+  return (
+    <div class="editor">
+      <header class="toolbar">
+        <strong>Vivify</strong>
+        <select
+          data-testid="presets"
+          onChange={(e) => {
+            const preset = builtInPresets.find((p) => p.name === e.currentTarget.value);
+            if (preset) store.open(preset.text);
+            e.currentTarget.value = '';
+          }}
+        >
+          <option value="">Presets…</option>
+          <For each={builtInPresets}>{(preset) => <option value={preset.name}>{preset.title}</option>}</For>
+        </select>
+        <label class="button">
+          Open…
+          <input type="file" accept=".json,application/json" data-testid="open-graph" hidden onChange={(e) => e.currentTarget.files?.[0] && void openFile(e.currentTarget.files[0])} />
+        </label>
+        <button type="button" onClick={save} title="Ctrl+S" data-testid="save">Save</button>
+        <select
+          data-testid="recent"
+          onChange={(e) => {
+            const chosen = recent()[Number(e.currentTarget.value)];
+            if (chosen) store.load(chosen.document);
+            e.currentTarget.value = '';
+          }}
+        >
+          <option value="">Recent…</option>
+          <For each={recent()}>{(entry, index) => <option value={index()}>{entry.title}</option>}</For>
+        </select>
+        <button type="button" onClick={share} data-testid="share">Share</button>
+        <button type="button" onClick={() => store.undo()} disabled={store.historySize().undo === 0} title="Ctrl+Z">Undo</button>
+        <button type="button" onClick={() => store.redo()} disabled={store.historySize().redo === 0} title="Ctrl+Shift+Z">Redo</button>
+        <span class="inputs">
+          <For each={graphInputs()}>
+            {([name, target]) => (
+              <label class="graph-input" title={`sets ${target}`}>
+                {name}:
+                <input
+                  type="file"
+                  data-input={name}
+                  onChange={(e) => {
+                    const file = e.currentTarget.files?.[0];
+                    if (!file) return;
+                    const [nodeId, param] = target.split('.') as [string, string];
+                    store.setParam(nodeId, param, addFile(file));
+                  }}
+                />
+              </label>
+            )}
+          </For>
+        </span>
+        <label>
+          frames <input type="number" min="1" max="100000" value={frameCount()} onChange={(e) => setFrameCount(Math.max(1, Number(e.currentTarget.value)))} data-testid="frame-count" />
+        </label>
+        <button type="button" data-testid="preview" onClick={() => void preview()} title="Ctrl+Enter">
+          {previewing() ? 'Restart' : 'Preview'}
+        </button>
+      </header>
+      <main class="panes">
+        <GraphCanvas store={store} registry={registry} notify={setMessage} />
+        <section class="right">
+          <Viewer ref={(handle) => (viewer = handle)} />
+          <div class="scrub">
+            <input type="range" min="0" max={Math.max(0, framesReady() - 1)} value={shownFrame()} onInput={(e) => scrub(Number(e.currentTarget.value))} data-testid="scrub" />
+            <span data-testid="frame-label">
+              frame {shownFrame()} · {progress().fps.toFixed(1)} fps · {host.executionProvider}
+            </span>
+          </div>
+          <Inspector store={store} registry={registry} addFile={addFile} />
+        </section>
+      </main>
+      <footer class="status" data-testid="status">
+        <span>{message()}</span>
+        <Show when={shared()}>
+          <input class="share-link" readonly value={shared()} data-testid="share-link" />
+        </Show>
+        <Show when={store.problems().length > 0}>
+          <ul class="all-problems" data-testid="problems">
+            <For each={store.problems()}>
+              {(problem) => (
+                <li data-node={problemNode(problem) ?? ''} onClick={() => store.select(problemNode(problem))}>
+                  <code>{problem.path}</code> {problem.message}
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </footer>
+    </div>
+  );
+}

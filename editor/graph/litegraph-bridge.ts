@@ -1,0 +1,156 @@
+import { LGraph, LGraphNode, LiteGraph } from '@comfyorg/litegraph';
+import type { GraphDocument } from '../../runtime/graph/document.ts';
+import type { AnyNodeDefinition } from '../../runtime/node-definition.ts';
+import { canConnect, portTypes, type PortType } from '../../runtime/port-types.ts';
+import type { NodeRegistry } from '../../runtime/registry.ts';
+
+/*
+ * The graph document is the editor's source of truth; litegraph draws it and lets the user move, wire and delete
+ * nodes. After each change on the canvas the document is read back from litegraph (ids, positions, edges), keeping
+ * the document's parameters, metadata, inputs and models.
+ */
+
+/** Where a litegraph node keeps the document id of the node it shows. */
+const idProperty = 'vivifyId';
+
+export interface BridgeEvents {
+  /** A connection the port types forbid, with the sentence to show. */
+  refused(message: string): void;
+}
+
+/** One litegraph node class per node type, generated from the registry: no second list of nodes. */
+export function registerNodeTypes(registry: NodeRegistry, events: BridgeEvents): void {
+  for (const definition of registry.list()) {
+    if (LiteGraph.registered_node_types[definition.type]) continue;
+    LiteGraph.registerNodeType(definition.type, nodeClass(definition, events));
+  }
+}
+
+function nodeClass(definition: AnyNodeDefinition, events: BridgeEvents): typeof LGraphNode {
+  const inputs = Object.entries(definition.inputs);
+  const outputs = Object.entries(definition.outputs);
+  return class extends LGraphNode {
+    static override title = definition.title;
+    static override category = definition.category;
+
+    constructor(title?: string) {
+      super(title ?? definition.title, definition.type);
+      // Ports accept anything in litegraph's own check: the runtime's rule decides in onConnectInput, with a message.
+      for (const [name, spec] of inputs) {
+        const slot = this.addInput(name, '*');
+        Object.assign(slot, { color_on: portTypes[spec.type].color, color_off: portTypes[spec.type].color, label: name, portType: spec.type });
+      }
+      for (const [name, spec] of outputs) {
+        const slot = this.addOutput(name, '*');
+        Object.assign(slot, { color_on: portTypes[spec.type].color, color_off: portTypes[spec.type].color, label: name, portType: spec.type });
+      }
+      this.properties[idProperty] = '';
+      this.size = [Math.max(200, this.size[0]), this.size[1]];
+    }
+
+    override onConnectInput(targetSlot: number, _type: unknown, output: unknown, source: unknown): boolean {
+      const to = inputs[targetSlot]?.[1].type;
+      const from = (output as { portType?: PortType }).portType;
+      if (!to || !from || canConnect(from, to)) return true;
+      const sourceTitle = (source as LGraphNode).title;
+      events.refused(`${sourceTitle}'s ${portTypes[from].title.toLowerCase()} output cannot feed ${definition.title}'s ${portTypes[to].title.toLowerCase()} input "${inputs[targetSlot]![0]}"`);
+      return false;
+    }
+  };
+}
+
+/** Replaces what litegraph shows with the document's nodes and edges. */
+export function showDocument(graph: LGraph, document: GraphDocument): void {
+  graph.clear();
+  const byId = new Map<string, LGraphNode>();
+  let column = 0;
+  for (const [id, node] of Object.entries(document.nodes)) {
+    const shown = LiteGraph.createNode(node.type);
+    if (!shown) continue;
+    shown.properties[idProperty] = id;
+    shown.title = id === node.type ? shown.title : `${id}: ${shown.title}`;
+    shown.size = [Math.max(shown.size[0], shown.title.length * 7 + 40), shown.size[1]];
+    const pos = (node.ui as { pos?: [number, number] } | undefined)?.pos;
+    shown.pos = pos ? [pos[0], pos[1]] : [40 + 260 * column++, 40];
+    graph.add(shown);
+    byId.set(id, shown);
+  }
+  for (const edge of document.edges) {
+    const from = byId.get(edge.from[0]);
+    const to = byId.get(edge.to[0]);
+    if (!from || !to) continue;
+    const outputSlot = from.outputs.findIndex((slot) => slot.name === edge.from[1]);
+    const inputSlot = to.inputs.findIndex((slot) => slot.name === edge.to[1]);
+    if (outputSlot >= 0 && inputSlot >= 0) from.connect(outputSlot, to, inputSlot);
+  }
+  colorLinks(graph);
+}
+
+/** Wires take the colour of the type they carry (litegraph's own slot types are all "*", see nodeClass). */
+export function colorLinks(graph: LGraph): void {
+  for (const link of graph.links.values()) {
+    const type = (graph.getNodeById(link.origin_id)?.outputs[link.origin_slot] as { portType?: PortType } | undefined)?.portType;
+    if (type) link.color = portTypes[type].color;
+  }
+}
+
+/** The rectangle the nodes cover, in graph coordinates: [left, top, right, bottom]. */
+export function graphBounds(graph: LGraph): [number, number, number, number] | undefined {
+  const nodes = graph._nodes as LGraphNode[];
+  if (nodes.length === 0) return undefined;
+  const titleHeight = LiteGraph.NODE_TITLE_HEIGHT;
+  return [
+    Math.min(...nodes.map((node) => node.pos[0])),
+    Math.min(...nodes.map((node) => node.pos[1] - titleHeight)),
+    Math.max(...nodes.map((node) => node.pos[0] + node.size[0])),
+    Math.max(...nodes.map((node) => node.pos[1] + node.size[1])),
+  ];
+}
+
+/** The document as the canvas now has it: litegraph's nodes, positions and wires, the document's everything else. */
+export function documentFromGraph(graph: LGraph, previous: GraphDocument, registry: NodeRegistry): GraphDocument {
+  const nodes: GraphDocument['nodes'] = {};
+  const idOf = new Map<LGraphNode['id'], string>();
+  for (const shown of graph._nodes as LGraphNode[]) {
+    let id = String(shown.properties[idProperty] ?? '');
+    // A node added on the canvas gets a fresh id from its type.
+    if (!id || nodes[id]) id = freshId(shown.type, nodes, previous);
+    shown.properties[idProperty] = id;
+    idOf.set(shown.id, id);
+    const before = previous.nodes[id];
+    const definition = registry.get(shown.type);
+    nodes[id] = {
+      type: shown.type,
+      typeVersion: before?.typeVersion ?? definition?.version ?? 1,
+      params: before?.params ?? {},
+      ui: { ...(before?.ui as object | undefined), pos: [Math.round(shown.pos[0]), Math.round(shown.pos[1])] },
+    };
+  }
+  const edges: GraphDocument['edges'] = [];
+  for (const link of graph.links.values()) {
+    const from = graph.getNodeById(link.origin_id);
+    const to = graph.getNodeById(link.target_id);
+    if (!from || !to) continue;
+    edges.push({ from: [idOf.get(from.id)!, from.outputs[link.origin_slot]!.name], to: [idOf.get(to.id)!, to.inputs[link.target_slot]!.name] });
+  }
+  // Command-line inputs that point at a removed node go with it.
+  const inputs = Object.fromEntries(Object.entries(previous.inputs).filter(([, target]) => nodes[target.split('.')[0]!]));
+  return { ...previous, nodes, edges, inputs };
+}
+
+/** The litegraph node showing document node `id`. */
+export function shownNode(graph: LGraph, id: string): LGraphNode | undefined {
+  return (graph._nodes as LGraphNode[]).find((node) => node.properties[idProperty] === id);
+}
+
+export function documentIdOf(node: LGraphNode): string {
+  return String(node.properties[idProperty] ?? '');
+}
+
+function freshId(type: string, taken: GraphDocument['nodes'], previous: GraphDocument): string {
+  const base = type.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
+  for (let n = 1; ; n++) {
+    const id = n === 1 ? base : `${base}${n}`;
+    if (!taken[id] && !previous.nodes[id]) return id;
+  }
+}

@@ -1,0 +1,17 @@
+/// <reference types="vite/client" />
+
+/** The graph files in presets/, bundled into the editor at build time. */
+const files = import.meta.glob<string>('../../presets/*.json', { query: '?raw', import: 'default', eager: true });
+
+export const builtInPresets = Object.entries(files)
+  .map(([path, text]) => {
+    const name = path.replace(/^.*\//, '').replace(/\.json$/, '');
+    let title = name;
+    try {
+      title = (JSON.parse(text) as { meta?: { title?: string } }).meta?.title ?? name;
+    } catch {
+      // A broken preset still lists under its file name; opening it shows the problem.
+    }
+    return { name, title, text };
+  })
+  .sort((a, b) => a.title.localeCompare(b.title));

@@ -1,0 +1,97 @@
+import { batch, createSignal } from 'solid-js';
+import type { Problem } from '../../runtime/errors.ts';
+import type { GraphDocument } from '../../runtime/graph/document.ts';
+import type { ParamValue } from '../../runtime/params.ts';
+import type { NodeRegistry } from '../../runtime/registry.ts';
+import { checkDocument, emptyGraph, openGraphText } from './graph-file.ts';
+
+/** How many edits undo reaches back. */
+const historyLimit = 200;
+
+/**
+ * The editor's state: the graph document (its single source of truth), the problems found in it, the selected node,
+ * and undo/redo over whole documents (small JSON, so snapshots are simpler and safer than inverse operations).
+ */
+export function createEditorStore(registry: NodeRegistry) {
+  const [document, setDocument] = createSignal<GraphDocument>(emptyGraph());
+  const [problems, setProblems] = createSignal<Problem[]>([]);
+  const [selected, setSelected] = createSignal<string | undefined>();
+  /** Bumped when a whole new document is loaded: views that keep their own copy (the canvas) redraw from it. */
+  const [generation, setGeneration] = createSignal(0);
+  const undoStack: GraphDocument[] = [];
+  const redoStack: GraphDocument[] = [];
+  const [historySize, setHistorySize] = createSignal({ undo: 0, redo: 0 });
+  const syncHistory = () => setHistorySize({ undo: undoStack.length, redo: redoStack.length });
+
+  /** Replaces the document with an edited one, as one undoable step. */
+  function edit(next: GraphDocument): void {
+    const current = document();
+    if (JSON.stringify(current) === JSON.stringify(next)) return;
+    undoStack.push(current);
+    if (undoStack.length > historyLimit) undoStack.shift();
+    redoStack.length = 0;
+    batch(() => {
+      setDocument(next);
+      setProblems(checkDocument(next, registry));
+      syncHistory();
+    });
+  }
+
+  /** Loads a graph file's text; its problems are shown, and it opens even when broken. */
+  function open(text: string): void {
+    const opened = openGraphText(text, registry);
+    load(opened.document, opened.problems);
+  }
+
+  function load(next: GraphDocument, found: Problem[] = checkDocument(next, registry)): void {
+    undoStack.length = 0;
+    redoStack.length = 0;
+    batch(() => {
+      setDocument(next);
+      setProblems(found);
+      setSelected(undefined);
+      setGeneration((n) => n + 1);
+      syncHistory();
+    });
+  }
+
+  function step(from: GraphDocument[], to: GraphDocument[]): void {
+    const previous = from.pop();
+    if (!previous) return;
+    to.push(document());
+    batch(() => {
+      setDocument(previous);
+      setProblems(checkDocument(previous, registry));
+      setGeneration((n) => n + 1);
+      syncHistory();
+    });
+  }
+
+  function setParam(nodeId: string, name: string, value: ParamValue | undefined): void {
+    const current = document();
+    const node = current.nodes[nodeId];
+    if (!node) return;
+    const params = { ...node.params };
+    // Undefined resets to the default: the document then leaves the parameter out.
+    if (value === undefined) delete params[name];
+    else params[name] = value;
+    edit({ ...current, nodes: { ...current.nodes, [nodeId]: { ...node, params } } });
+  }
+
+  return {
+    document,
+    problems,
+    selected,
+    select: setSelected,
+    generation,
+    historySize,
+    edit,
+    open,
+    load,
+    setParam,
+    undo: () => step(undoStack, redoStack),
+    redo: () => step(redoStack, undoStack),
+  };
+}
+
+export type EditorStore = ReturnType<typeof createEditorStore>;

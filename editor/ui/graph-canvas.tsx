@@ -1,0 +1,88 @@
+import { LGraph, LGraphCanvas, type LGraphNode } from '@comfyorg/litegraph';
+import '@comfyorg/litegraph/style.css';
+import { createEffect, on, onCleanup, onMount } from 'solid-js';
+import type { NodeRegistry } from '../../runtime/registry.ts';
+import { colorLinks, documentFromGraph, documentIdOf, graphBounds, registerNodeTypes, showDocument, shownNode } from '../graph/litegraph-bridge.ts';
+import { problemNode } from '../state/graph-file.ts';
+import type { EditorStore } from '../state/editor-store.ts';
+
+export interface GraphCanvasProps {
+  store: EditorStore;
+  registry: NodeRegistry;
+  /** A sentence for the user (a refused connection). */
+  notify(message: string): void;
+  ref?(graph: LGraph): void;
+}
+
+/** The litegraph canvas: draws the document and turns the user's moves, wires and deletions into document edits. */
+export function GraphCanvas(props: GraphCanvasProps) {
+  let element!: HTMLCanvasElement;
+  let box!: HTMLDivElement;
+  const graph = new LGraph();
+  let canvas: LGraphCanvas | undefined;
+  let showing = false;
+
+  const sync = () => {
+    if (showing) return;
+    colorLinks(graph);
+    props.store.edit(documentFromGraph(graph, props.store.document(), props.registry));
+  };
+
+  /** Scales and scrolls the canvas so that the whole graph shows. */
+  function fitView() {
+    const bounds = graphBounds(graph);
+    if (!canvas || !bounds || box.clientWidth === 0) return;
+    const margin = 24;
+    const scale = Math.min(1, (box.clientWidth - 2 * margin) / (bounds[2] - bounds[0]), (box.clientHeight - 2 * margin) / (bounds[3] - bounds[1]));
+    canvas.ds.scale = scale;
+    canvas.ds.offset = [margin / scale - bounds[0], margin / scale - bounds[1]];
+  }
+
+  onMount(() => {
+    registerNodeTypes(props.registry, { refused: props.notify });
+    canvas = new LGraphCanvas(element, graph);
+    canvas.show_info = false;
+    canvas.onNodeSelected = (node: LGraphNode) => props.store.select(documentIdOf(node));
+    graph.onAfterChange = () => queueMicrotask(sync);
+    // Moves end with the pointer; deletions and pastes come from keys.
+    element.addEventListener('pointerup', () => queueMicrotask(sync));
+    element.addEventListener('keyup', () => queueMicrotask(sync));
+    const resize = new ResizeObserver(() => canvas?.resize(box.clientWidth, box.clientHeight));
+    resize.observe(box);
+    onCleanup(() => resize.disconnect());
+    props.ref?.(graph);
+  });
+
+  // A newly loaded document (open, undo, redo) replaces what the canvas shows.
+  createEffect(
+    on(props.store.generation, () => {
+      showing = true;
+      try {
+        showDocument(graph, props.store.document());
+      } finally {
+        showing = false;
+      }
+      fitView();
+      markProblems();
+    }),
+  );
+  createEffect(on(props.store.problems, () => markProblems()));
+
+  function markProblems() {
+    const broken = new Set(props.store.problems().map(problemNode));
+    for (const id of Object.keys(props.store.document().nodes)) {
+      const node = shownNode(graph, id);
+      if (!node) continue;
+      node.has_errors = broken.has(id);
+      node.bgcolor = broken.has(id) ? '#5a2323' : undefined;
+      node.color = broken.has(id) ? '#a33' : undefined;
+    }
+    canvas?.setDirty(true, true);
+  }
+
+  return (
+    <div class="graph-canvas" ref={box}>
+      <canvas ref={element} tabindex="0" data-testid="graph-canvas" />
+    </div>
+  );
+}

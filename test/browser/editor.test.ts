@@ -1,0 +1,133 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { build, preview, type PreviewServer } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { GraphDocument } from '../../runtime/graph/document.ts';
+import { hasSharedMedia, makeTempDir, repoRoot, sharedMedia } from '../support/cli.ts';
+import { hasChromium, launchChromium } from './chromium.ts';
+
+interface EditorHooks {
+  document(): GraphDocument;
+  problems(): { path: string; message: string }[];
+  frames(): number;
+  frame(index: number): { width: number; height: number; data: Uint8Array } | undefined;
+  provider(): string;
+}
+
+const hooks = (page: Page) => page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor !== undefined);
+
+// Needs Debian's chromium (installed by .ci/run) and the shared media; builds the editor as `vivify editor` does.
+describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  let server: PreviewServer;
+  let browser: Browser;
+  let address: string;
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    const configFile = join(repoRoot, 'editor', 'vite.config.ts');
+    const outDir = join(dir.path, 'editor');
+    await build({ configFile, logLevel: 'warn', build: { outDir } });
+    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+    address = server.resolvedUrls!.local[0]!;
+    browser = await launchChromium();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await dir?.remove();
+  });
+
+  async function openEditor(query = '?provider=wasm'): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${address}${query}`);
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined, undefined, { timeout: 30_000 });
+    expect(errors).toEqual([]);
+    return page;
+  }
+
+  it('loads the preset, takes a painting and a driver, and previews 30 frames of the painting moving', async () => {
+    const page = await openEditor();
+    expect(await hooks(page)).toBe(true);
+    await page.selectOption('[data-testid=presets]', 'animate-painting');
+    await page.setInputFiles('input[data-input=source]', sharedMedia('source/s9.jpg'));
+    await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d18.mp4'));
+    const nodes = await page.evaluate(() => Object.keys((window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document().nodes).length);
+    const preset = JSON.parse(await readFile(join(repoRoot, 'presets/animate-painting.json'), 'utf8')) as GraphDocument;
+    expect(nodes).toBe(Object.keys(preset.nodes).length);
+
+    await page.click('[data-testid=preview]');
+    // The button reads "Restart" while a preview runs.
+    await page.waitForFunction(() => document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 180_000 });
+    expect(await page.textContent('[data-testid=status]')).toContain('previewed 30 frames');
+    expect(await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.provider())).toBe('wasm');
+
+    // The first frame is the painting itself (the driver's first face is the reference).
+    const first = await page.evaluate(() => {
+      const frame = (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.frame(0)!;
+      return { width: frame.width, height: frame.height, data: Array.from(frame.data) };
+    });
+    const painting = await sharp(sharedMedia('source/s9.jpg')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+    expect([first.width, first.height]).toEqual([painting.info.width, painting.info.height]);
+    expect(psnrRgb(Uint8Array.from(first.data), painting.data)).toBeGreaterThan(30);
+
+    // The viewer's canvas shows it: not blank.
+    const shot = await page.locator('[data-testid=viewer-canvas]').screenshot();
+    const stats = await sharp(shot).stats();
+    expect(Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev))).toBeGreaterThan(20);
+    await mkdir(join(repoRoot, 'test', 'output'), { recursive: true });
+    await writeFile(join(repoRoot, 'test', 'output', 'editor-preview.png'), await page.screenshot());
+    await page.close();
+  }, 240_000);
+
+  it('opens a graph with a wrong parameter type and shows the problem on its node', async () => {
+    const page = await openEditor();
+    const broken = (await readFile(join(repoRoot, 'presets/animate-painting.json'), 'utf8')).replace('"smoothing": false', '"smoothing": "yes"');
+    const file = join(dir.path, 'broken.json');
+    await writeFile(file, broken);
+    await page.setInputFiles('[data-testid=open-graph]', file);
+    await page.waitForSelector('[data-testid=problems] li[data-node=driveFace]');
+    expect(await page.evaluate(() => Object.keys((window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document().nodes).length)).toBe(7);
+    await page.click('[data-testid=problems] li[data-node=driveFace]');
+    expect(await page.textContent('[data-testid=node-problems]')).toMatch(/smoothing/);
+    await page.close();
+  }, 120_000);
+
+  it('keeps a saved graph across a reload, and a share link reproduces it', async () => {
+    const page = await openEditor();
+    await page.selectOption('[data-testid=presets]', 'animate-painting');
+    const saved = await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document());
+    await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save]')]);
+    await page.click('[data-testid=share]');
+    const link = await page.inputValue('[data-testid=share-link]');
+
+    await page.reload();
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined);
+    await page.waitForSelector('[data-testid=recent] option:nth-child(2)', { state: 'attached' });
+    await page.selectOption('[data-testid=recent]', '0');
+    expect(await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document())).toEqual(saved);
+
+    const other = await browser.newPage();
+    await other.goto(link);
+    await other.waitForFunction(() => Object.keys((window as unknown as { vivifyEditor?: EditorHooks }).vivifyEditor?.document().nodes ?? {}).length > 0);
+    expect(await other.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document())).toEqual(saved);
+    await other.close();
+    await page.close();
+  }, 120_000);
+});
+
+/** PSNR over the colour channels of two RGBA buffers of the same size. */
+function psnrRgb(a: Uint8Array, b: Uint8Array): number {
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < a.length; i++) {
+    if (i % 4 === 3) continue;
+    sum += (a[i]! - b[i]!) ** 2;
+    count++;
+  }
+  return 10 * Math.log10((255 * 255) / (sum / count));
+}
