@@ -7,6 +7,7 @@ import type { FfmpegWasm } from '../runtime/browser/ffmpeg-wasm.ts';
 import type { RgbaImage } from '../runtime/image.ts';
 import { ResultCache } from '../runtime/result-cache.ts';
 import { editorAssets } from './editor-assets.ts';
+import { cliCommand, runExport } from './export/export-run.ts';
 import { runPreview } from './preview/preview-run.ts';
 import { builtInPresets } from './state/built-in-presets.ts';
 import { createEditorStore } from './state/editor-store.ts';
@@ -43,6 +44,10 @@ export function App(props: AppProps) {
   const [framesReady, setFramesReady] = createSignal(0);
   const [recent, setRecent] = createSignal<RecentGraph[]>([]);
   const [shared, setShared] = createSignal('');
+  const [exporting, setExporting] = createSignal<AbortController | undefined>();
+  const [exportProgress, setExportProgress] = createSignal('');
+  const [exportPreviewRange, setExportPreviewRange] = createSignal(false);
+  const [command, setCommand] = createSignal('');
   let viewer: ViewerHandle | undefined;
 
   const addFile = (file: File) => files.add(file);
@@ -80,6 +85,49 @@ export function App(props: AppProps) {
     }
   }
 
+  /** Renders the graph to MP4 in the page, then offers it for download. */
+  async function exportVideo() {
+    previewing()?.abort();
+    const controller = new AbortController();
+    setExporting(controller);
+    setExportProgress('starting…');
+    try {
+      const { summary, files: made } = await runExport(store.document(), {
+        registry,
+        host,
+        cache,
+        frames: exportPreviewRange() ? { start: 0, end: frameCount() } : { start: 0 },
+        signal: controller.signal,
+        onProgress: (p) => setExportProgress(`${p.pass === 'scan' ? 'scanning' : 'exporting'} ${p.frame}/${p.total} · ${p.fps.toFixed(1)} fps`),
+      });
+      for (const name of made) download(name, files.get(name));
+      setExportProgress('');
+      setMessage(`exported ${made.join(', ')}: ${summary.frames} frames in ${summary.seconds.toFixed(1)} s`);
+    } catch (error) {
+      setExportProgress('');
+      setMessage(controller.signal.aborted ? 'export cancelled; nothing was written' : error instanceof Error ? error.message : String(error));
+    } finally {
+      setExporting(undefined);
+    }
+  }
+
+  function download(name: string, blob: Blob) {
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = name;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+  }
+
+  function copyCommand() {
+    const line = cliCommand(store.document(), registry, graphFileName(), exportPreviewRange() ? { start: 0, end: frameCount() } : undefined);
+    setCommand(line);
+    void navigator.clipboard?.writeText(line).catch(() => undefined);
+    setMessage('CLI command copied');
+  }
+
+  const graphFileName = () => `${store.document().meta.title?.replace(/[^\w-]+/g, '-').toLowerCase() || 'graph'}.json`;
+
   function scrub(index: number) {
     const frame = frames[index];
     if (!frame) return;
@@ -96,11 +144,7 @@ export function App(props: AppProps) {
   function save() {
     void rememberGraph(store.document()).then(setRecent);
     const text = `${JSON.stringify(store.document(), null, 2)}\n`;
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-    link.download = `${store.document().meta.title?.replace(/[^\w-]+/g, '-').toLowerCase() || 'graph'}.json`;
-    link.click();
-    URL.revokeObjectURL(link.href);
+    download(graphFileName(), new Blob([text], { type: 'application/json' }));
   }
 
   const onKey = (event: KeyboardEvent) => {
@@ -216,6 +260,25 @@ export function App(props: AppProps) {
         <button type="button" data-testid="preview" onClick={() => void preview()} title="Ctrl+Enter">
           {previewing() ? 'Restart' : 'Preview'}
         </button>
+        <Show
+          when={exporting()}
+          fallback={
+            <button type="button" data-testid="export" onClick={() => void exportVideo()}>
+              Export MP4
+            </button>
+          }
+        >
+          <button type="button" data-testid="cancel-export" onClick={() => exporting()?.abort()}>
+            Cancel export
+          </button>
+          <span data-testid="export-progress">{exportProgress()}</span>
+        </Show>
+        <label title="export only the frames the preview covers">
+          <input type="checkbox" checked={exportPreviewRange()} onChange={(e) => setExportPreviewRange(e.currentTarget.checked)} data-testid="export-range" /> preview range only
+        </label>
+        <button type="button" data-testid="copy-command" onClick={copyCommand}>
+          Copy CLI command
+        </button>
       </header>
       <main class="panes">
         <GraphCanvas store={store} registry={registry} notify={setMessage} />
@@ -232,6 +295,9 @@ export function App(props: AppProps) {
       </main>
       <footer class="status" data-testid="status">
         <span>{message()}</span>
+        <Show when={command()}>
+          <code data-testid="cli-command">{command()}</code>
+        </Show>
         <Show when={shared()}>
           <input class="share-link" readonly value={shared()} data-testid="share-link" />
         </Show>

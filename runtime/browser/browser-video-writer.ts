@@ -49,8 +49,10 @@ export async function createBrowserVideoWriter(
           '-v', 'error', '-hide_banner',
           '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${options.width}x${options.height}`, '-framerate', String(options.fps), '-i', raw,
           ...even,
-          '-c:v', 'libx264', '-preset', options.preset, '-crf', String(options.crf), '-pix_fmt', 'yuv420p',
-          '-f', 'mp4', segment,
+          // Bare H.264 segments join byte by byte and the final mux stamps frame n at n / fps exactly. A bare stream
+          // carries no presentation times, so frames must not be reordered: no B-frames (some 10 % more bits).
+          '-c:v', 'libx264', '-preset', options.preset, '-crf', String(options.crf), '-bf', '0', '-pix_fmt', 'yuv420p',
+          '-f', 'h264', segment,
         ]);
         if (result.code !== 0) throw new VivifyError(`${name}: encoding failed (${lastError(result)})`);
       } finally {
@@ -71,7 +73,7 @@ export async function createBrowserVideoWriter(
     buffer = undefined;
     buffered = 0;
     await settle();
-    const segment = `${dir}/segment-${String(segments.length).padStart(5, '0')}.mp4`;
+    const segment = `${dir}/segment-${String(segments.length).padStart(5, '0')}.h264`;
     segments.push(segment);
     encoding = encode(segment, pixels).catch((error: unknown) => {
       failure = error;
@@ -121,16 +123,14 @@ export async function createBrowserVideoWriter(
   };
 }
 
-/** Concatenates the segments without re-encoding, muxes the audio span in and adds the graph as the comment tag. */
+/** Joins the segments without re-encoding, muxes the audio span in and adds the graph as the comment tag. */
 async function joinSegments(
   session: FfmpegSession,
   files: BrowserFiles,
   { dir, segments, options }: { dir: string; segments: string[]; options: VideoWriterOptions },
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const list = `${dir}/segments.txt`;
   const metadata = `${dir}/metadata.txt`;
   const output = `${dir}/output.mp4`;
-  await session.writeFile(list, `ffconcat version 1.0\n${segments.map((segment) => `file '${segment}'\n`).join('')}`);
   await session.writeFile(metadata, `;FFMETADATA1\ncomment=${escapeMetadata(options.graphJson)}\n`);
   const audio = options.audio;
   let audioInput: string[] = [];
@@ -140,7 +140,8 @@ async function joinSegments(
   }
   const result = await session.exec([
     '-v', 'error', '-hide_banner',
-    '-f', 'concat', '-safe', '0', '-i', list,
+    // Each segment starts with its own parameter sets and a key frame; frame n is stamped n / fps, as in Node.
+    '-f', 'h264', '-framerate', String(options.fps), '-i', `concat:${segments.join('|')}`,
     ...audioInput,
     '-f', 'ffmetadata', '-i', metadata,
     '-map', '0:v:0',

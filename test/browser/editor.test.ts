@@ -5,7 +5,9 @@ import sharp from 'sharp';
 import { build, preview, type PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
-import { hasSharedMedia, makeTempDir, repoRoot, sharedMedia } from '../support/cli.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { hasSharedMedia, makeTempDir, probeFile, psnr, repoRoot, runCli, sharedMedia } from '../support/cli.ts';
 import { hasChromium, launchChromium } from './chromium.ts';
 
 interface EditorHooks {
@@ -83,6 +85,33 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     await writeFile(join(repoRoot, 'test', 'output', 'editor-preview.png'), await page.screenshot());
     await page.close();
   }, 240_000);
+
+  it('exports MP4 with the audio, matching the CLI frame for frame, and gives the equivalent CLI command', async () => {
+    const page = await openEditor();
+    await page.selectOption('[data-testid=presets]', 'animate-painting');
+    await page.setInputFiles('input[data-input=source]', sharedMedia('source/s9.jpg'));
+    await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d18.mp4'));
+    await page.check('[data-testid=export-range]');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 240_000 }), page.click('[data-testid=export]')]);
+    const exported = join(dir.path, 'editor-export.mp4');
+    await download.saveAs(exported);
+    expect(download.suggestedFilename()).toBe('animate-a-painting.mp4');
+    expect(await probeFile(exported)).toMatchObject({ videoFrames: 30, fps: '30/1', audio: true, width: 720, height: 1280 });
+
+    await page.click('[data-testid=copy-command]');
+    expect(await page.textContent('[data-testid=cli-command]')).toBe('npx vivify render animate-a-painting.json --source s9.jpg --driving d18.mp4 -o animate-a-painting.mp4 --frames 0:30');
+
+    const cli = join(dir.path, 'cli.mp4');
+    const render = await runCli(['render', 'presets/animate-painting.json', '--source', sharedMedia('source/s9.jpg'), '--driving', sharedMedia('driving/d18.mp4'), '-o', cli, '--frames', '0:30']);
+    expect(render.code).toBe(0);
+    const frame20 = async (video: string, name: string) => {
+      const png = join(dir.path, name);
+      await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', video, '-vf', 'select=eq(n\\,20)', '-frames:v', '1', png]);
+      return png;
+    };
+    expect(await psnr(await frame20(exported, 'editor-20.png'), await frame20(cli, 'cli-20.png'))).toBeGreaterThanOrEqual(35);
+    await page.close();
+  }, 400_000);
 
   it('opens a graph with a wrong parameter type and shows the problem on its node', async () => {
     const page = await openEditor();
