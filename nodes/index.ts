@@ -7,9 +7,10 @@ import { faceLandmarks } from './face-landmarks.ts';
 import { landmarkOverlay } from './landmark-overlay.ts';
 import { sourceImage } from './source-image.ts';
 import { videoOutput } from './video-output.ts';
+import { webcam } from './webcam.ts';
 
 /** Every built-in node type. Both hosts register these same definitions. */
-export const builtInNodes: AnyNodeDefinition[] = [sourceImage, drivingVideo, faceLandmarks, face2face, blend, landmarkOverlay, videoOutput];
+export const builtInNodes: AnyNodeDefinition[] = [sourceImage, drivingVideo, webcam, faceLandmarks, face2face, blend, landmarkOverlay, videoOutput];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtInNodes);

@@ -24,6 +24,16 @@ export interface Host {
   fileIdentity(path: string): Promise<string>;
   /** MediaPipe's face landmarker, from the bundle built out of npm-shipped models (nothing is downloaded). */
   createFaceDetector(options: FaceDetectorOptions): Promise<FaceDetector>;
+  /** A live camera as a stream of `frames` frames; only where the host has one (the editor's browser). */
+  openCamera?(options: CameraOptions): Promise<VideoReader>;
+}
+
+export interface CameraOptions {
+  /** The size asked of the camera; it may give another, which `info` then reports. */
+  width: number;
+  height: number;
+  /** How many frames the run takes from it. */
+  frames: number;
 }
 
 export interface VideoInfo {

@@ -1,6 +1,7 @@
 import type { Host } from '../host.ts';
 import type { BrowserFiles } from './browser-files.ts';
 import { type LandmarkerAssets, createBrowserFaceDetector } from './browser-face-detector.ts';
+import { openBrowserCamera } from './browser-camera.ts';
 import { decodeImageBlob } from './browser-image.ts';
 import { checkBrowserOutputPath } from './browser-output-path.ts';
 
@@ -27,5 +28,6 @@ export function createBrowserHost(options: BrowserHostOptions): Host {
     createVideoWriter: (writerOptions) => options.video.createVideoWriter(writerOptions),
     fileIdentity: async (path) => files.identity(path),
     createFaceDetector: (detectorOptions) => createBrowserFaceDetector(detectorOptions, options.landmarker),
+    openCamera: openBrowserCamera,
   };
 }

@@ -149,6 +149,61 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
   }, 120_000);
 });
 
+// Chromium's fake camera (a moving test pattern) stands in for a webcam; it needs a browser started with its flags.
+describe.skipIf(!hasChromium)('the webcam node in Chromium', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  let server: PreviewServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    const configFile = join(repoRoot, 'editor', 'vite.config.ts');
+    const outDir = join(dir.path, 'editor');
+    await build({ configFile, logLevel: 'warn', build: { outDir } });
+    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+    browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await dir?.remove();
+  });
+
+  it('drives the graph live: camera frames flow through and the viewer updates', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.resolvedUrls!.local[0]!}?provider=wasm`);
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined);
+    const graph: GraphDocument = {
+      format: 'vivify.graph',
+      version: 1,
+      meta: { title: 'camera' },
+      nodes: {
+        cam: { type: 'webcam', typeVersion: 1, params: { frames: 12, width: 320, height: 240 } },
+        out: { type: 'video-output', typeVersion: 1, params: { path: 'camera.mp4' } },
+      },
+      edges: [{ from: ['cam', 'frames'], to: ['out', 'frames'] }],
+      inputs: {},
+      models: [],
+    };
+    const file = join(dir.path, 'camera.json');
+    await writeFile(file, JSON.stringify(graph));
+    await page.setInputFiles('[data-testid=open-graph]', file);
+    await page.click('[data-testid=preview]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 60_000 });
+    expect(await page.textContent('[data-testid=status]')).toContain('previewed 12 frames');
+    const [first, last] = await page.evaluate(() => {
+      const editor = (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor;
+      const sum = (index: number) => editor.frame(index)!.data.reduce((total, value) => total + value, 0);
+      return [sum(0), sum(11)];
+    });
+    // The fake camera's pattern moves: the last frame is not the first.
+    expect(first).not.toBe(last);
+    const stats = await sharp(await page.locator('[data-testid=viewer-canvas]').screenshot()).stats();
+    expect(Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev))).toBeGreaterThan(10);
+    await page.close();
+  }, 120_000);
+});
+
 /** PSNR over the colour channels of two RGBA buffers of the same size. */
 function psnrRgb(a: Uint8Array, b: Uint8Array): number {
   let sum = 0;
