@@ -191,6 +191,7 @@ export function App(props: AppProps) {
       frames: () => frames.length,
       frame: (index: number) => frames[index],
       provider: () => host.executionProvider,
+      renderer: () => viewer?.renderer(),
     },
   });
 
@@ -273,6 +274,23 @@ export function App(props: AppProps) {
           </button>
           <span data-testid="export-progress">{exportProgress()}</span>
         </Show>
+        <label title="where models run: auto picks WebGPU on a real GPU, wasm otherwise (the page reloads)">
+          provider{' '}
+          <select
+            data-testid="provider"
+            value={new URLSearchParams(location.search).get('provider') ?? 'auto'}
+            onChange={(e) => {
+              const url = new URL(location.href);
+              if (e.currentTarget.value === 'auto') url.searchParams.delete('provider');
+              else url.searchParams.set('provider', e.currentTarget.value);
+              location.href = url.href;
+            }}
+          >
+            <option value="auto">auto</option>
+            <option value="webgpu">WebGPU</option>
+            <option value="wasm">wasm</option>
+          </select>
+        </label>
         <label title="export only the frames the preview covers">
           <input type="checkbox" checked={exportPreviewRange()} onChange={(e) => setExportPreviewRange(e.currentTarget.checked)} data-testid="export-range" /> preview range only
         </label>
@@ -283,7 +301,7 @@ export function App(props: AppProps) {
       <main class="panes">
         <GraphCanvas store={store} registry={registry} notify={setMessage} />
         <section class="right">
-          <Viewer ref={(handle) => (viewer = handle)} />
+          <Viewer ref={(handle) => (viewer = handle)} preference={host.executionProvider === 'webgpu' ? 'webgpu' : 'webgl'} />
           <div class="scrub">
             <input type="range" min="0" max={Math.max(0, framesReady() - 1)} value={shownFrame()} onInput={(e) => scrub(Number(e.currentTarget.value))} data-testid="scrub" />
             <span data-testid="frame-label">

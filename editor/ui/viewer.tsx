@@ -4,10 +4,12 @@ import type { RgbaImage } from '../../runtime/image.ts';
 
 export interface ViewerHandle {
   show(frame: RgbaImage): void;
+  /** "webgpu" or "webgl": what pixi.js draws with. */
+  renderer(): string | undefined;
 }
 
-/** Shows frames with pixi.js, fitted into its box. */
-export function Viewer(props: { ref(handle: ViewerHandle): void }) {
+/** Shows frames with pixi.js, fitted into its box; on WebGPU where the editor runs models there. */
+export function Viewer(props: { ref(handle: ViewerHandle): void; preference: 'webgpu' | 'webgl' }) {
   let host!: HTMLDivElement;
   const app = new Application();
   const sprite = new Sprite();
@@ -27,7 +29,7 @@ export function Viewer(props: { ref(handle: ViewerHandle): void }) {
 
   onMount(async () => {
     // Rendering is driven by new frames, not by a ticker: an idle editor draws nothing.
-    await app.init({ resizeTo: host, background: '#1b1b1f', autoStart: false, preference: 'webgl', preserveDrawingBuffer: true });
+    await app.init({ resizeTo: host, background: '#1b1b1f', autoStart: false, preference: props.preference, preserveDrawingBuffer: true });
     app.canvas.dataset.testid = 'viewer-canvas';
     host.appendChild(app.canvas);
     app.stage.addChild(sprite);
@@ -41,6 +43,7 @@ export function Viewer(props: { ref(handle: ViewerHandle): void }) {
       if (ready) draw(frame);
       else pending = frame;
     },
+    renderer: () => (ready ? app.renderer.name : undefined),
   });
   return <div class="viewer" ref={host} />;
 }

@@ -16,6 +16,18 @@ interface EditorHooks {
   frames(): number;
   frame(index: number): { width: number; height: number; data: Uint8Array } | undefined;
   provider(): string;
+  renderer(): string | undefined;
+}
+
+const configFile = join(repoRoot, 'editor', 'vite.config.ts');
+// One build for every test here, as `vivify editor` makes it, in the tests' own output folder.
+const outDir = join(repoRoot, 'test', 'output', 'editor-build');
+let built: Promise<unknown> | undefined;
+
+async function serveEditor(): Promise<PreviewServer> {
+  built ??= build({ configFile, logLevel: 'warn', build: { outDir } });
+  await built;
+  return preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
 }
 
 const hooks = (page: Page) => page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor !== undefined);
@@ -29,10 +41,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
 
   beforeAll(async () => {
     dir = await makeTempDir();
-    const configFile = join(repoRoot, 'editor', 'vite.config.ts');
-    const outDir = join(dir.path, 'editor');
-    await build({ configFile, logLevel: 'warn', build: { outDir } });
-    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+    server = await serveEditor();
     address = server.resolvedUrls!.local[0]!;
     browser = await launchChromium();
   }, 240_000);
@@ -157,10 +166,7 @@ describe.skipIf(!hasChromium)('the webcam node in Chromium', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir();
-    const configFile = join(repoRoot, 'editor', 'vite.config.ts');
-    const outDir = join(dir.path, 'editor');
-    await build({ configFile, logLevel: 'warn', build: { outDir } });
-    server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+    server = await serveEditor();
     browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
   }, 240_000);
   afterAll(async () => {
@@ -201,6 +207,57 @@ describe.skipIf(!hasChromium)('the webcam node in Chromium', () => {
     const stats = await sharp(await page.locator('[data-testid=viewer-canvas]').screenshot()).stats();
     expect(Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev))).toBeGreaterThan(10);
     await page.close();
+  }, 120_000);
+});
+
+// WebGPU here is Chromium's software adapter: slow, but enough to show that the WebGPU path is chosen and draws.
+describe.skipIf(!hasChromium || !hasSharedMedia)('the execution provider in Chromium', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  let server: PreviewServer;
+  const browsers: Browser[] = [];
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    server = await serveEditor();
+  }, 240_000);
+  afterAll(async () => {
+    for (const browser of browsers) await browser.close();
+    await server?.close();
+    await dir?.remove();
+  });
+
+  async function providerIn(args: string[], query: string) {
+    const browser = await launchChromium(args);
+    browsers.push(browser);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.resolvedUrls!.local[0]!}${query}`);
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor?: EditorHooks }).vivifyEditor?.renderer() !== undefined, undefined, { timeout: 60_000 });
+    return { page, provider: await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.provider()) };
+  }
+
+  it('with WebGPU enabled and chosen, the WebGPU path runs and renders a frame; the provider is shown', async () => {
+    const { page, provider } = await providerIn(
+      ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'],
+      '?provider=webgpu',
+    );
+    expect(provider).toBe('webgpu');
+    expect(await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.renderer())).toBe('webgpu');
+    await page.selectOption('[data-testid=presets]', 'animate-painting');
+    await page.setInputFiles('input[data-input=source]', sharedMedia('source/s5.jpg'));
+    await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d0.mp4'));
+    await page.fill('[data-testid=frame-count]', '1');
+    await page.dispatchEvent('[data-testid=frame-count]', 'change');
+    await page.click('[data-testid=preview]');
+    await page.waitForFunction(() => document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 120_000 });
+    expect(await page.textContent('[data-testid=status]')).toContain('previewed 1 frames');
+    expect(await page.textContent('[data-testid=frame-label]')).toContain('webgpu');
+    const stats = await sharp(await page.screenshot({ clip: (await page.locator('[data-testid=viewer-canvas]').boundingBox())! })).stats();
+    expect(Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev))).toBeGreaterThan(20);
+  }, 240_000);
+
+  it('without WebGPU, wasm is chosen even when WebGPU is asked for', async () => {
+    const { provider } = await providerIn([], '?provider=webgpu');
+    expect(provider).toBe('wasm');
   }, 120_000);
 });
 
