@@ -14,7 +14,8 @@ import { createEditorStore } from './state/editor-store.ts';
 import { problemNode } from './state/graph-file.ts';
 import { type RecentGraph, recentGraphs, rememberGraph } from './state/recent-graphs.ts';
 import { graphFromLink, shareLink } from './state/share-link.ts';
-import { GraphCanvas } from './ui/graph-canvas.tsx';
+import { GraphCanvas, type GraphCanvasHandle } from './ui/graph-canvas.tsx';
+import { Palette } from './ui/palette.tsx';
 import { Inspector } from './ui/inspector.tsx';
 import { Viewer, type ViewerHandle } from './ui/viewer.tsx';
 
@@ -49,6 +50,7 @@ export function App(props: AppProps) {
   const [exportPreviewRange, setExportPreviewRange] = createSignal(false);
   const [command, setCommand] = createSignal('');
   let viewer: ViewerHandle | undefined;
+  let canvas: GraphCanvasHandle | undefined;
 
   const addFile = (file: File) => files.add(file);
 
@@ -159,6 +161,9 @@ export function App(props: AppProps) {
       event.preventDefault();
       if (event.shiftKey) store.redo();
       else store.undo();
+    } else if (mod && event.key.toLowerCase() === 'd') {
+      event.preventDefault();
+      canvas?.duplicate();
     } else if (mod && event.key.toLowerCase() === 'y') {
       event.preventDefault();
       store.redo();
@@ -192,6 +197,7 @@ export function App(props: AppProps) {
       frame: (index: number) => frames[index],
       provider: () => host.executionProvider,
       renderer: () => viewer?.renderer(),
+      canvasNodes: () => canvas?.nodeCount(),
     },
   });
 
@@ -299,7 +305,8 @@ export function App(props: AppProps) {
         </button>
       </header>
       <main class="panes">
-        <GraphCanvas store={store} registry={registry} notify={setMessage} />
+        <Palette registry={registry} onAdd={(type) => canvas?.add(type)} />
+        <GraphCanvas store={store} registry={registry} notify={setMessage} ref={(handle) => (canvas = handle)} />
         <section class="right">
           <Viewer ref={(handle) => (viewer = handle)} preference={host.executionProvider === 'webgpu' ? 'webgpu' : 'webgl'} />
           <div class="scrub">

@@ -3,7 +3,7 @@ import { LGraph } from '@comfyorg/litegraph';
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../../nodes/index.ts';
 import { loadGraph } from '../../runtime/graph/load.ts';
-import { documentFromGraph, registerNodeTypes, showDocument, shownNode } from './litegraph-bridge.ts';
+import { addNode, documentFromGraph, duplicateNodes, registerNodeTypes, showDocument, shownNode } from './litegraph-bridge.ts';
 
 const registry = createRegistry();
 const refusals: string[] = [];
@@ -47,5 +47,31 @@ describe('the litegraph bridge', () => {
     expect(back.nodes.paint).toBeUndefined();
     expect(back.edges.some((edge) => edge.from[0] === 'paint' || edge.to[0] === 'paint')).toBe(false);
     expect(back.inputs.source).toBeUndefined();
+  });
+
+  it('keeps labelled groups, and shows a node of an unknown type with its wires instead of dropping it', async () => {
+    const document = await preset();
+    const grouped = { ...document, groups: [{ title: 'the driver', bounds: [20, 260, 560, 200] as [number, number, number, number], color: '#335' }] };
+    const unknown = { ...grouped, nodes: { ...grouped.nodes, blend: { ...grouped.nodes.blend!, type: 'blender' } } };
+    const graph = new LGraph();
+    showDocument(graph, unknown);
+    expect(graph._nodes).toHaveLength(7);
+    expect(graph.links.size).toBe(document.edges.length);
+    expect(shownNode(graph, 'blend')!.title).toBe('blend: unknown type "blender"');
+    const back = documentFromGraph(graph, unknown, registry);
+    expect(back.groups).toEqual(grouped.groups);
+    expect(back.nodes.blend!.type).toBe('blender');
+    expect(back.edges).toHaveLength(document.edges.length);
+  });
+
+  it('adds a node with a fresh id and default parameters, and duplicates one with its parameters', async () => {
+    const document = await preset();
+    const graph = new LGraph();
+    showDocument(graph, document);
+    addNode(graph, 'blend', [600, 500]);
+    duplicateNodes(graph, [shownNode(graph, 'driveFace')!]);
+    const back = documentFromGraph(graph, document, registry);
+    expect(back.nodes.blend2).toMatchObject({ type: 'blend', params: {}, ui: { pos: [600, 500] } });
+    expect(back.nodes.faceLandmarks).toMatchObject({ type: 'face-landmarks', params: document.nodes.driveFace!.params });
   });
 });

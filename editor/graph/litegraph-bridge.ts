@@ -1,4 +1,4 @@
-import { LGraph, LGraphNode, LiteGraph } from '@comfyorg/litegraph';
+import { LGraph, LGraphGroup, LGraphNode, LiteGraph } from '@comfyorg/litegraph';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
 import type { AnyNodeDefinition } from '../../runtime/node-definition.ts';
 import { canConnect, portTypes, type PortType } from '../../runtime/port-types.ts';
@@ -12,6 +12,8 @@ import type { NodeRegistry } from '../../runtime/registry.ts';
 
 /** Where a litegraph node keeps the document id of the node it shows. */
 const idProperty = 'vivifyId';
+/** A node made by duplicating another: the id whose parameters it starts with. */
+const copyProperty = 'vivifyCopyOf';
 
 export interface BridgeEvents {
   /** A connection the port types forbid, with the sentence to show. */
@@ -65,8 +67,8 @@ export function showDocument(graph: LGraph, document: GraphDocument): void {
   const byId = new Map<string, LGraphNode>();
   let column = 0;
   for (const [id, node] of Object.entries(document.nodes)) {
-    const shown = LiteGraph.createNode(node.type);
-    if (!shown) continue;
+    const known = LiteGraph.createNode(node.type);
+    const shown = known ?? unknownNode(node.type, document, id);
     shown.properties[idProperty] = id;
     shown.title = id === node.type ? shown.title : `${id}: ${shown.title}`;
     shown.size = [Math.max(shown.size[0], shown.title.length * 7 + 40), shown.size[1]];
@@ -84,6 +86,27 @@ export function showDocument(graph: LGraph, document: GraphDocument): void {
     if (outputSlot >= 0 && inputSlot >= 0) from.connect(outputSlot, to, inputSlot);
   }
   colorLinks(graph);
+  for (const group of document.groups ?? []) {
+    const shown = new LGraphGroup(group.title);
+    shown.pos = [group.bounds[0], group.bounds[1]];
+    shown.size = [group.bounds[2], group.bounds[3]];
+    if (group.color) shown.color = group.color;
+    graph.add(shown);
+  }
+}
+
+/**
+ * A node of a type this editor does not know (a newer Vivify's, a misspelling): shown greyed, with the ports its
+ * edges name, so the graph opens whole and the problem list says what is wrong.
+ */
+function unknownNode(type: string, document: GraphDocument, id: string): LGraphNode {
+  const node = new LGraphNode(`unknown type "${type}"`, type);
+  for (const edge of document.edges) {
+    if (edge.to[0] === id && !node.inputs.some((slot) => slot.name === edge.to[1])) node.addInput(edge.to[1], '*');
+    if (edge.from[0] === id && !node.outputs.some((slot) => slot.name === edge.from[1])) node.addOutput(edge.from[1], '*');
+  }
+  node.bgcolor = '#3a3a3a';
+  return node;
 }
 
 /** Wires take the colour of the type they carry (litegraph's own slot types are all "*", see nodeClass). */
@@ -117,7 +140,9 @@ export function documentFromGraph(graph: LGraph, previous: GraphDocument, regist
     if (!id || nodes[id]) id = freshId(shown.type, nodes, previous);
     shown.properties[idProperty] = id;
     idOf.set(shown.id, id);
-    const before = previous.nodes[id];
+    const copyOf = shown.properties[copyProperty];
+    delete shown.properties[copyProperty];
+    const before = previous.nodes[id] ?? (typeof copyOf === 'string' ? previous.nodes[copyOf] : undefined);
     const definition = registry.get(shown.type);
     nodes[id] = {
       type: shown.type,
@@ -135,7 +160,13 @@ export function documentFromGraph(graph: LGraph, previous: GraphDocument, regist
   }
   // Command-line inputs that point at a removed node go with it.
   const inputs = Object.fromEntries(Object.entries(previous.inputs).filter(([, target]) => nodes[target.split('.')[0]!]));
-  return { ...previous, nodes, edges, inputs };
+  const groups = graph._groups.map((group) => ({
+    title: group.title,
+    bounds: [group.pos[0], group.pos[1], group.size[0], group.size[1]].map(Math.round) as [number, number, number, number],
+    ...(group.color ? { color: group.color } : {}),
+  }));
+  const { groups: _previousGroups, ...rest } = previous;
+  return { ...rest, nodes, edges, inputs, ...(groups.length > 0 ? { groups } : {}) };
 }
 
 /** The litegraph node showing document node `id`. */
@@ -143,11 +174,30 @@ export function shownNode(graph: LGraph, id: string): LGraphNode | undefined {
   return (graph._nodes as LGraphNode[]).find((node) => node.properties[idProperty] === id);
 }
 
+/** Adds a node of `type` at `pos` (graph coordinates); it joins the document at the next read-back, with a fresh id. */
+export function addNode(graph: LGraph, type: string, pos: [number, number]): LGraphNode | undefined {
+  const node = LiteGraph.createNode(type);
+  if (!node) return undefined;
+  node.pos = pos;
+  graph.add(node);
+  return node;
+}
+
+/** Copies of `nodes` beside them, starting with their parameters (wires are not copied). */
+export function duplicateNodes(graph: LGraph, nodes: LGraphNode[]): LGraphNode[] {
+  return nodes.flatMap((node) => {
+    const copy = addNode(graph, node.type, [node.pos[0] + 40, node.pos[1] + 40]);
+    if (!copy) return [];
+    copy.properties[copyProperty] = documentIdOf(node);
+    return [copy];
+  });
+}
+
 export function documentIdOf(node: LGraphNode): string {
   return String(node.properties[idProperty] ?? '');
 }
 
-function freshId(type: string, taken: GraphDocument['nodes'], previous: GraphDocument): string {
+export function freshId(type: string, taken: GraphDocument['nodes'], previous: GraphDocument): string {
   const base = type.replace(/-(\w)/g, (_, letter: string) => letter.toUpperCase());
   for (let n = 1; ; n++) {
     const id = n === 1 ? base : `${base}${n}`;

@@ -2,7 +2,7 @@ import { LGraph, LGraphCanvas, type LGraphNode } from '@comfyorg/litegraph';
 import '@comfyorg/litegraph/style.css';
 import { createEffect, on, onCleanup, onMount } from 'solid-js';
 import type { NodeRegistry } from '../../runtime/registry.ts';
-import { colorLinks, documentFromGraph, documentIdOf, graphBounds, registerNodeTypes, showDocument, shownNode } from '../graph/litegraph-bridge.ts';
+import { addNode, colorLinks, documentFromGraph, documentIdOf, duplicateNodes, graphBounds, registerNodeTypes, showDocument, shownNode } from '../graph/litegraph-bridge.ts';
 import { problemNode } from '../state/graph-file.ts';
 import type { EditorStore } from '../state/editor-store.ts';
 
@@ -11,7 +11,16 @@ export interface GraphCanvasProps {
   registry: NodeRegistry;
   /** A sentence for the user (a refused connection). */
   notify(message: string): void;
-  ref?(graph: LGraph): void;
+  ref?(handle: GraphCanvasHandle): void;
+}
+
+export interface GraphCanvasHandle {
+  /** Adds a node of `type` in the middle of the view. */
+  add(type: string): void;
+  /** Duplicates the selected nodes. */
+  duplicate(): void;
+  /** How many nodes the canvas shows. */
+  nodeCount(): number;
 }
 
 /** The litegraph canvas: draws the document and turns the user's moves, wires and deletions into document edits. */
@@ -50,7 +59,26 @@ export function GraphCanvas(props: GraphCanvasProps) {
     const resize = new ResizeObserver(() => canvas?.resize(box.clientWidth, box.clientHeight));
     resize.observe(box);
     onCleanup(() => resize.disconnect());
-    props.ref?.(graph);
+    props.ref?.({
+      add(type) {
+        const view = canvas!.ds;
+        const centre: [number, number] = [box.clientWidth / 2 / view.scale - view.offset[0] - 100, box.clientHeight / 2 / view.scale - view.offset[1] - 40];
+        const node = addNode(graph, type, centre);
+        sync();
+        if (node) {
+          canvas!.selectNode(node);
+          props.store.select(documentIdOf(node));
+        }
+        canvas!.setDirty(true, true);
+      },
+      duplicate() {
+        const copies = duplicateNodes(graph, Object.values(canvas!.selected_nodes));
+        sync();
+        if (copies.length > 0) canvas!.selectNodes(copies);
+        canvas!.setDirty(true, true);
+      },
+      nodeCount: () => graph._nodes.length,
+    });
   });
 
   // A newly loaded document (open, undo, redo) replaces what the canvas shows.

@@ -17,6 +17,7 @@ interface EditorHooks {
   frame(index: number): { width: number; height: number; data: Uint8Array } | undefined;
   provider(): string;
   renderer(): string | undefined;
+  canvasNodes(): number;
 }
 
 const configFile = join(repoRoot, 'editor', 'vite.config.ts');
@@ -121,6 +122,30 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     expect(await psnr(await frame20(exported, 'editor-20.png'), await frame20(cli, 'cli-20.png'))).toBeGreaterThanOrEqual(35);
     await page.close();
   }, 400_000);
+
+  it('adds nodes from the palette, searched by name; duplicates with Ctrl+D; undoes and redoes', async () => {
+    const page = await openEditor();
+    await page.selectOption('[data-testid=presets]', 'animate-painting');
+    const count = () => page.evaluate(() => Object.keys((window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document().nodes).length);
+    const shown = () => page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.canvasNodes());
+    // The palette lists every registered type.
+    const types = await page.$$eval('[data-testid=palette] button', (buttons) => buttons.map((button) => button.getAttribute('data-type')));
+    expect(types.sort()).toEqual(['blend', 'driving-video', 'face-landmarks', 'face2face', 'landmark-overlay', 'source-image', 'video-output', 'webcam']);
+    await page.fill('[data-testid=palette-search]', 'overlay');
+    expect(await page.$$eval('[data-testid=palette] button', (buttons) => buttons.length)).toBe(1);
+    await page.click('[data-testid=palette] button[data-type=landmark-overlay]');
+    expect([await count(), await shown()]).toEqual([8, 8]);
+    // The new node is selected; its inspector shows its parameters' widgets.
+    expect(await page.textContent('[data-testid=inspector] h2')).toContain('landmarkOverlay');
+    await page.keyboard.press('Control+d');
+    expect([await count(), await shown()]).toEqual([9, 9]);
+    await page.keyboard.press('Control+z');
+    await page.keyboard.press('Control+z');
+    expect([await count(), await shown()]).toEqual([7, 7]);
+    await page.keyboard.press('Control+Shift+z');
+    expect([await count(), await shown()]).toEqual([8, 8]);
+    await page.close();
+  }, 120_000);
 
   it('opens a graph with a wrong parameter type and shows the problem on its node', async () => {
     const page = await openEditor();
