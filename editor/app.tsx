@@ -1,10 +1,11 @@
-import { createSignal, For, onCleanup, onMount, Show } from 'solid-js';
+import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { createRegistry } from '../nodes/index.ts';
 import { BrowserFiles } from '../runtime/browser/browser-files.ts';
 import { createBrowserHost } from '../runtime/browser/browser-host.ts';
 import { createBrowserVideo } from '../runtime/browser/browser-video.ts';
 import type { FfmpegWasm } from '../runtime/browser/ffmpeg-wasm.ts';
 import type { RgbaImage } from '../runtime/image.ts';
+import { FrameCache } from '../runtime/frame-cache.ts';
 import { ResultCache } from '../runtime/result-cache.ts';
 import { editorAssets } from './editor-assets.ts';
 import { cliCommand, runExport } from './export/export-run.ts';
@@ -36,11 +37,14 @@ export function App(props: AppProps) {
     landmarker: { wasmFolderUrl: new URL(editorAssets.mediapipeFolder, document.baseURI).href, bundleUrl: new URL(editorAssets.landmarkerBundle, document.baseURI).href },
   });
   const cache = new ResultCache();
+  const frameCache = new FrameCache();
   const [message, setMessage] = createSignal('');
   const [frameCount, setFrameCount] = createSignal(30);
   const [previewing, setPreviewing] = createSignal<AbortController | undefined>();
   const [progress, setProgress] = createSignal({ frame: 0, total: 0, fps: 0 });
   const frames: RgbaImage[] = [];
+  /** The document each shown frame was made from: after an edit, a frame is made again before it is shown. */
+  const frameDocuments: unknown[] = [];
   const [shownFrame, setShownFrame] = createSignal(0);
   const [framesReady, setFramesReady] = createSignal(0);
   const [recent, setRecent] = createSignal<RecentGraph[]>([]);
@@ -59,7 +63,9 @@ export function App(props: AppProps) {
     const controller = new AbortController();
     setPreviewing(controller);
     frames.length = 0;
+    frameDocuments.length = 0;
     setFramesReady(0);
+    const made = store.document();
     setMessage('');
     const total = frameCount();
     const started = performance.now();
@@ -68,10 +74,12 @@ export function App(props: AppProps) {
         registry,
         host,
         cache,
+        frameCache,
         frames: { start: 0, end: total },
         signal: controller.signal,
         onFrame(index, frame) {
           frames[index] = frame;
+          frameDocuments[index] = made;
           setFramesReady(frames.length);
           setShownFrame(index);
           viewer?.show(frame);
@@ -134,8 +142,45 @@ export function App(props: AppProps) {
     const frame = frames[index];
     if (!frame) return;
     setShownFrame(index);
-    viewer?.show(frame);
+    if (frameDocuments[index] === store.document()) viewer?.show(frame);
+    else void refresh();
   }
+
+  /**
+   * After an edit, makes the shown frame again from the frame cache (the driver's frames and landmarks are not
+   * decoded or found again); a newer edit during it wins.
+   */
+  let refreshing: AbortController | undefined;
+  async function refresh() {
+    const index = shownFrame();
+    if (previewing() || exporting() || !frames[index]) return;
+    refreshing?.abort();
+    const controller = new AbortController();
+    refreshing = controller;
+    const made = store.document();
+    const started = performance.now();
+    try {
+      await runPreview(made, {
+        registry,
+        host,
+        cache,
+        frameCache,
+        frames: { start: 0, end: frameCount() },
+        only: index,
+        signal: controller.signal,
+        onFrame(at, frame) {
+          frames[at] = frame;
+          frameDocuments[at] = made;
+          if (shownFrame() === at) viewer?.show(frame);
+        },
+      });
+      setRefreshMs(performance.now() - started);
+    } catch (error) {
+      if (!controller.signal.aborted) setMessage(error instanceof Error ? error.message : String(error));
+    }
+  }
+  const [refreshMs, setRefreshMs] = createSignal<number | undefined>();
+  createEffect(on(store.document, () => void refresh(), { defer: true }));
 
   async function openFile(file: File) {
     store.open(await file.text());
@@ -198,6 +243,8 @@ export function App(props: AppProps) {
       provider: () => host.executionProvider,
       renderer: () => viewer?.renderer(),
       canvasNodes: () => canvas?.nodeCount(),
+      select: (id: string) => store.select(id),
+      refreshMs: () => refreshMs(),
     },
   });
 
@@ -313,6 +360,9 @@ export function App(props: AppProps) {
             <input type="range" min="0" max={Math.max(0, framesReady() - 1)} value={shownFrame()} onInput={(e) => scrub(Number(e.currentTarget.value))} data-testid="scrub" />
             <span data-testid="frame-label">
               frame {shownFrame()} · {progress().fps.toFixed(1)} fps · {host.executionProvider}
+              <Show when={refreshMs() !== undefined}>
+                {' '}· <span data-testid="refresh-ms">redrawn in {Math.round(refreshMs()!)} ms</span>
+              </Show>
             </span>
           </div>
           <Inspector store={store} registry={registry} addFile={addFile} />

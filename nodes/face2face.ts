@@ -62,17 +62,18 @@ export const face2face = defineNode({
     if (reference === 'frame' && frames !== undefined && referenceFrame >= frames) {
       throw new UsageError(`node "${ctx.nodeId}": referenceFrame ${referenceFrame} is past the last frame rendered (${frames - 1})`);
     }
-    return (reference === 'first' ? {} : { picker: new ReferencePicker(reference, referenceFrame) }) as State;
+    return { picker: new ReferencePicker(reference, referenceFrame) } as State;
   },
+  // "first" needs no scan in a full run (the first frame comes first), but a run that renders one frame must look.
   scan: {
     input: 'drivingFace',
-    wanted: (params) => params.reference !== 'first',
+    wanted: (params, run) => params.reference !== 'first' || run.singleFrame,
     visit: (ctx, face, state) => state.picker?.see(ctx.frame!.index, face as FaceLandmarks | undefined),
   },
   async run(ctx, inputs, state) {
     const { source, sourceFace, drivingFace } = inputs;
     if (!state.basis || !state.layout || !state.triangles) {
-      // Without a scan, the first frame with a driver face becomes the reference: its expression is the painting's own.
+      // The reference's expression is the painting's own. Without a scan (the input unconnected), the first face seen.
       const reference = state.picker ? pickReference(ctx, state.picker, drivingFace) : drivingFace;
       if (!reference) return unchanged(source, state);
       state.basis = transferBasis(sourceFace.points, Float32Array.from(reference.points), Float32Array.from(reference.transform));
@@ -107,7 +108,7 @@ function pickReference(ctx: { warn(message: string): void; params: { referenceFr
   if (picked && picked.index !== ctx.params.referenceFrame && picker.mode === 'frame') {
     ctx.warn(`the driver has no face in frame ${ctx.params.referenceFrame}; frame ${picked.index} is the reference`);
   }
-  if (!picked) ctx.warn('the driver has no face at or after the reference frame; its first face is the reference');
+  if (!picked && picker.mode === 'frame') ctx.warn('the driver has no face at or after the reference frame; its first face is the reference');
   return picked?.face ?? current;
 }
 

@@ -3,6 +3,7 @@ import { createTestNodes, memoryHost } from '../test/support/test-nodes.ts';
 import { CancelledError, NodeRunError } from './errors.ts';
 import { type RunProgress, runGraph } from './executor.ts';
 import type { GraphDocument } from './graph/document.ts';
+import { FrameCache } from './frame-cache.ts';
 import { ResultCache } from './result-cache.ts';
 
 function pipeline(frames: number, amount = 1, still = 5, failAt = -1): GraphDocument {
@@ -128,5 +129,51 @@ describe('runGraph scan pass', () => {
     await runGraph(scanned(100, 2), { registry, host: memoryHost });
     expect(stats.scanned).toEqual([0, 1, 2]);
     expect(stats.sunk).toHaveLength(100);
+  });
+});
+
+describe('runGraph with a frame cache and single frames', () => {
+  it('serves unchanged nodes from the frame cache: the source is not read again, only what changed runs', async () => {
+    const { registry, stats } = createTestNodes();
+    const frameCache = new FrameCache();
+    const settings = { frames: { start: 0, end: 10 } };
+    await runGraph(pipeline(10, 1), { registry, host: memoryHost, frameCache, settings });
+    expect(stats.sourceFrames).toBe(10);
+    const again = await runGraph(pipeline(10, 1), { registry, host: memoryHost, frameCache, settings });
+    expect(stats.sourceFrames).toBe(10);
+    expect(again.frames).toBe(10);
+    // The sink has no outputs: it runs every time, and sees the same frames.
+    expect(stats.sunk.slice(10)).toEqual(stats.sunk.slice(0, 10));
+    await runGraph(pipeline(10, 2), { registry, host: memoryHost, frameCache, settings });
+    expect(stats.sourceFrames).toBe(10);
+    expect(stats.sunk.slice(20)).toEqual(stats.sunk.slice(0, 10).map((value) => value + 256));
+  });
+
+  it('renders one frame of a range, from the cache or by starting the source there', async () => {
+    const { registry, stats } = createTestNodes();
+    const settings = { frames: { start: 0, end: 10 } };
+    await runGraph(pipeline(10, 1), { registry, host: memoryHost, settings, renderOnly: 6 });
+    expect(stats.sunk.map((value) => value % 256)).toEqual([6]);
+    expect(stats.sourceFrames).toBe(1);
+    const frameCache = new FrameCache();
+    await runGraph(pipeline(10, 1), { registry, host: memoryHost, frameCache, settings });
+    const summary = await runGraph(pipeline(10, 3), { registry, host: memoryHost, frameCache, settings, renderOnly: 4 });
+    expect(summary.frames).toBe(1);
+    expect(stats.sourceFrames).toBe(11);
+    expect(stats.sunk.at(-1)).toBe(4 + 256 * (3 + 5));
+  });
+
+  it('still scans the whole range when rendering one frame', async () => {
+    const { registry, stats } = createTestNodes();
+    const document = pipeline(8);
+    delete document.nodes.shift;
+    document.nodes.look = { type: 'scanner', typeVersion: 1, params: {} };
+    document.edges = [
+      { from: ['count', 'frames'], to: ['look', 'frames'] },
+      { from: ['look', 'frames'], to: ['end', 'frames'] },
+    ];
+    await runGraph(document, { registry, host: memoryHost, settings: { frames: { start: 0, end: 8 } }, renderOnly: 5 });
+    expect(stats.scanned).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(stats.sunk.map((value) => value % 256)).toEqual([5]);
   });
 });

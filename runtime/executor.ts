@@ -5,6 +5,7 @@ import type { Host } from './host.ts';
 import type { AnyNodeDefinition, FrameContext, NodeContext, RunOutcome, RunSettings, Timeline } from './node-definition.ts';
 import { defaultParams, type ParamValue } from './params.ts';
 import type { NodeRegistry } from './registry.ts';
+import type { FrameCache } from './frame-cache.ts';
 import type { ResultCache } from './result-cache.ts';
 
 export interface RunProgress {
@@ -34,6 +35,16 @@ export interface RunOptions {
   maxInFlight?: number;
   /** Keeps once-per-run results between runs (the editor passes one; a CLI render needs none). */
   cache?: ResultCache;
+  /**
+   * Keeps streaming nodes' per-frame outputs between runs over the same frames (the editor's preview): a node whose
+   * key and every frame of the range are cached is not run at all. Needs `settings.frames.end`.
+   */
+  frameCache?: FrameCache;
+  /**
+   * Renders one frame of the range (0-based within it) instead of all: what the editor does when a parameter moves.
+   * Scans still see the whole range, so references are as in a full run; smoothing starts afresh at that frame.
+   */
+  renderOnly?: number;
   onProgress?(progress: RunProgress): void;
   onWarning?(warning: RunWarning): void;
   /** Sees every node's outputs as they are made (frame undefined for once-per-run nodes): viewers and exports. */
@@ -94,7 +105,11 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
   const cachedNodes: string[] = [];
   const nodes = planNodes(document, options.registry);
   const staticOutputs = new Map<string, Outputs>();
-  const staticKeys = new Map<string, string>();
+  /** Each node's cache key: static nodes always, streaming nodes where a frame cache is given. */
+  const keys = new Map<string, string>();
+  const frameCache = options.frameCache;
+  const range = settings.frames;
+  if ((frameCache || options.renderOnly !== undefined) && range.end === undefined) throw new Error('a frame cache or a single frame needs the range to end');
   const streaming: Prepared[] = [];
   let timeline: Timeline | undefined;
   let framesDone = 0;
@@ -137,8 +152,8 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     for (const node of nodes.filter((n) => !n.streaming)) {
       const context = contextFor(node);
       const inputs = gatherInputs(node, staticOutputs);
-      const key = await call(node, undefined, async () => cacheKey(node, staticKeys, await node.definition.cacheKey?.(context)));
-      staticKeys.set(node.id, key);
+      const key = await call(node, undefined, async () => cacheKey(node, keys, await node.definition.cacheKey?.(context)));
+      keys.set(node.id, key);
       const cached = options.cache?.get(key);
       if (cached) {
         staticOutputs.set(node.id, cached);
@@ -160,8 +175,25 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     }
 
     const streamingNodes = nodes.filter((n) => n.streaming);
+    // With a frame cache, nodes whose every frame of the range is cached are served from it: never prepared or run.
+    const served = new Set<string>();
+    const frameKey = (node: PlannedNode, index: number) => `${keys.get(node.id)}#${range.start + index}`;
+    if (frameCache) {
+      for (const node of streamingNodes) {
+        keys.set(node.id, await call(node, undefined, async () => cacheKey(node, keys, await node.definition.cacheKey?.(contextFor(node)))));
+        // A node without outputs runs for what it does (writes a file), so it always runs.
+        let cached = Object.keys(node.definition.outputs).length > 0 && (!node.definition.timeline || frameCache.has(`${keys.get(node.id)}#timeline`));
+        for (let index = 0; cached && index < range.end! - range.start; index++) cached = frameCache.has(frameKey(node, index));
+        if (cached) served.add(node.id);
+      }
+    }
     const prepare = async (node: PlannedNode) => {
       const context = contextFor(node);
+      // A source rendering a single frame starts there (a stream reads forward only).
+      if (options.renderOnly !== undefined && node.definition.timeline) {
+        const first = range.start + options.renderOnly;
+        context.settings = { ...settings, frames: { start: first, end: first + 1 } };
+      }
       const state = await call(node, undefined, async () => node.definition.prepare?.(context, gatherInputs(node, staticOutputs)));
       streaming.push({ node, context, state });
       return state;
@@ -169,8 +201,17 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     // Sources first: their timelines tell every other streaming node how many frames come and how fast.
     const timelines: Timeline[] = [];
     for (const node of streamingNodes.filter((n) => n.definition.timeline)) {
+      const timelineKey = `${keys.get(node.id)}#timeline`;
+      if (served.has(node.id)) {
+        timelines.push(frameCache!.get(timelineKey) as Timeline);
+        continue;
+      }
       const state = await prepare(node);
-      timelines.push(node.definition.timeline!(state));
+      const own = node.definition.timeline!(state);
+      // One frame was asked of the source; the run still spans the whole range.
+      const spanned = options.renderOnly !== undefined ? { ...own, frameCount: range.end! - range.start } : own;
+      timelines.push(spanned);
+      frameCache?.set(timelineKey, spanned);
     }
     if (timelines.length > 0) {
       timeline = { frameCount: Math.min(...timelines.map((t) => t.frameCount)), fps: timelines[0]!.fps };
@@ -178,13 +219,13 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
         warnings.push({ nodeId: '', message: `stream sources differ in length; the run stops at the shortest (${timeline.frameCount} frames)` });
       }
     }
-    for (const node of streamingNodes.filter((n) => !n.definition.timeline)) await prepare(node);
+    for (const node of streamingNodes.filter((n) => !n.definition.timeline && !served.has(n.id))) await prepare(node);
     // Contexts made before the timeline was known see it now.
     for (const prepared of streaming) prepared.context.timeline = timeline;
 
     for (const prepared of streaming) {
       const scan = prepared.node.definition.scan;
-      if (!scan?.wanted(prepared.node.params)) continue;
+      if (!scan?.wanted(prepared.node.params, { singleFrame: options.renderOnly !== undefined })) continue;
       const edge = prepared.node.incoming.find((e) => e.port === scan.input);
       if (!edge) continue;
       // The upstream nodes run again, with states of their own, so the render pass starts from their first frame.
@@ -192,7 +233,7 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
       const pass: Prepared[] = [];
       const quiet = (node: PlannedNode) => ({ ...contextFor(node), timeline, warn() {} });
       try {
-        for (const node of upstream) {
+        for (const node of upstream.filter((n) => !served.has(n.id))) {
           const context = quiet(node);
           pass.push({ node, context, state: await call(node, undefined, async () => node.definition.prepare?.(context, gatherInputs(node, staticOutputs))) });
         }
@@ -201,7 +242,12 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
         for (let index = 0; index < total; index++) {
           const values = new Map<string, Outputs>(staticOutputs);
           const frame = { index, time: index / (timeline?.fps ?? 1) };
-          for (const { node, context, state } of pass) {
+          for (const node of upstream) {
+            if (served.has(node.id)) {
+              values.set(node.id, frameCache!.get(frameKey(node, index)) as Outputs);
+              continue;
+            }
+            const { context, state } = pass.find((prepared) => prepared.node === node)!;
             values.set(node.id, await call(node, index, () => node.definition.run({ ...context, frame }, gatherInputs(node, values), state)));
           }
           const value = values.get(edge.fromId)?.[edge.fromPort] as never;
@@ -217,11 +263,18 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     }
 
     const order = streaming.slice().sort((a, b) => streamingNodes.indexOf(a.node) - streamingNodes.indexOf(b.node));
+    const servedNodes = streamingNodes.filter((node) => served.has(node.id));
     const total = timeline?.frameCount ?? 0;
+    const frames = options.renderOnly !== undefined ? (options.renderOnly < total ? [options.renderOnly] : []) : Array.from({ length: total }, (_, index) => index);
     const tails = new Map<string, Promise<unknown>>();
     const processFrame = async (index: number): Promise<void> => {
       const values = new Map<string, Outputs>(staticOutputs);
       const frame = { index, time: index / (timeline?.fps ?? 1) };
+      for (const node of servedNodes) {
+        const outputs = frameCache!.get(frameKey(node, index)) as Outputs;
+        values.set(node.id, outputs);
+        options.onOutputs?.(node.id, index, outputs);
+      }
       for (const { node, context, state } of order) {
         // A node sees its frames one at a time and in order, while other nodes work on neighbouring frames.
         const previous = tails.get(node.id) ?? Promise.resolve();
@@ -231,19 +284,20 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
         tails.set(node.id, result.catch(() => undefined));
         const outputs = await result;
         values.set(node.id, outputs);
+        if (Object.keys(node.definition.outputs).length > 0) frameCache?.set(frameKey(node, index), outputs);
         options.onOutputs?.(node.id, index, outputs);
       }
       framesDone++;
       const elapsedSeconds = (performance.now() - loopStarted) / 1000;
       const fps = framesDone / Math.max(elapsedSeconds, 1e-6);
-      options.onProgress?.({ pass: 'render', frame: framesDone, total, fps, elapsedSeconds, etaSeconds: (total - framesDone) / fps });
+      options.onProgress?.({ pass: 'render', frame: framesDone, total: frames.length, fps, elapsedSeconds, etaSeconds: (frames.length - framesDone) / fps });
     };
 
     loopStarted = performance.now();
     const inFlight: Promise<void>[] = [];
     let firstError: unknown;
-    for (let index = 0; index < total && firstError === undefined; index++) {
-      if (signal.aborted) break;
+    for (const index of frames) {
+      if (signal.aborted || firstError !== undefined) break;
       const pending = processFrame(index);
       // The first failure stops every other frame at once.
       pending.catch((error: unknown) => {
@@ -257,8 +311,11 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     if (firstError !== undefined && !options.signal?.aborted) throw firstError;
     if (signal.aborted) throw new CancelledError();
 
-    for (const { node, context, state } of order) {
-      await call(node, undefined, async () => node.definition.finish?.(context, state));
+    // A single frame is a glimpse, not a run: nothing is completed (no file written, no gaps reported).
+    if (options.renderOnly === undefined) {
+      for (const { node, context, state } of order) {
+        await call(node, undefined, async () => node.definition.finish?.(context, state));
+      }
     }
     outcome = 'done';
   } catch (error) {

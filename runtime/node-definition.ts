@@ -88,8 +88,11 @@ export type RunOutcome = 'done' | 'failed' | 'cancelled';
  */
 export interface ScanSpec<I extends InputPortSpecs, P extends ParamSpecs, S> {
   input: keyof I & string;
-  /** Whether these params need the pass: it decodes and analyses the stream a second time. */
-  wanted(params: ParamValues<P>): boolean;
+  /**
+   * Whether the pass is needed (it decodes and analyses the stream a second time); `singleFrame` where the run renders
+   * one frame of its range, so that the node never sees the frames before it.
+   */
+  wanted(params: ParamValues<P>, run: { singleFrame: boolean }): boolean;
   /** Sees the input's value for each frame, in order; returns 'enough' to end the pass early. */
   visit(ctx: FrameContext<ParamValues<P>>, value: unknown, state: S): 'enough' | void;
 }

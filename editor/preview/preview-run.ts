@@ -3,6 +3,7 @@ import type { GraphDocument } from '../../runtime/graph/document.ts';
 import type { Host } from '../../runtime/host.ts';
 import type { RgbaImage } from '../../runtime/image.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
+import type { FrameCache } from '../../runtime/frame-cache.ts';
 import type { ResultCache } from '../../runtime/result-cache.ts';
 
 /** Which node's output the viewer shows: what the graph's output node would have written. */
@@ -32,7 +33,11 @@ export interface PreviewOptions {
   host: Host;
   /** Keeps the painting and its landmarks between runs: a moved slider re-runs only what is downstream. */
   cache: ResultCache;
+  /** Keeps the driver's decoded frames and landmarks: a preview after a parameter change runs only what changed. */
+  frameCache: FrameCache;
   frames: { start: number; end: number };
+  /** Render only this frame of the range (0-based within it): a moved slider's quick look. */
+  only?: number;
   signal?: AbortSignal;
   onFrame(index: number, frame: RgbaImage): void;
 }
@@ -45,6 +50,8 @@ export async function runPreview(document: GraphDocument, options: PreviewOption
     registry: options.registry,
     host: options.host,
     cache: options.cache,
+    frameCache: options.frameCache,
+    renderOnly: options.only,
     signal: options.signal,
     settings: { frames: options.frames, overwrite: false },
     onOutputs(nodeId, frame, outputs) {

@@ -18,6 +18,8 @@ interface EditorHooks {
   provider(): string;
   renderer(): string | undefined;
   canvasNodes(): number;
+  select(id: string): void;
+  refreshMs(): number | undefined;
 }
 
 const configFile = join(repoRoot, 'editor', 'vite.config.ts');
@@ -93,6 +95,16 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     expect(Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev))).toBeGreaterThan(20);
     await mkdir(join(repoRoot, 'test', 'output'), { recursive: true });
     await writeFile(join(repoRoot, 'test', 'output', 'editor-preview.png'), await page.screenshot());
+
+    // A moved slider redraws the shown frame from cached upstream results (the driver is not decoded again).
+    const checksum = () => page.evaluate(() => Array.from((window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.frame(29)!.data).reduce((a, b) => (a * 31 + b) % 1_000_003, 0));
+    const before = await checksum();
+    await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.select('f2f'));
+    await page.fill('[data-param=expression] input[type=number]', '2');
+    await page.dispatchEvent('[data-param=expression] input[type=number]', 'change');
+    await page.waitForSelector('[data-testid=refresh-ms]');
+    expect(await checksum()).not.toBe(before);
+    console.log(`editor: slider redraw of a 720x1280 frame took ${await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.refreshMs())} ms`);
     await page.close();
   }, 240_000);
 
