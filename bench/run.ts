@@ -4,6 +4,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { editorBenchmark, formatEditorTable } from './editor.ts';
 import { face2faceBenchmark, formatFace2FaceTable } from './face2face.ts';
 import { formatLandmarksTable, landmarksBenchmark } from './landmarks.ts';
 import { formatMemoryTable, memoryBenchmark } from './memory.ts';
@@ -63,6 +64,15 @@ async function main(): Promise<number> {
   } else {
     console.log(formatFace2FaceTable(face2face));
     await writeResults('face2face', face2face);
+  }
+
+  console.log('');
+  const editor = await editorBenchmark(repoRoot);
+  if ('skipped' in editor) {
+    console.log(`editor benchmark cannot run: ${editor.skipped}`);
+  } else {
+    console.log(formatEditorTable(editor));
+    await writeResults('editor', editor);
   }
   return code;
 }

@@ -64,7 +64,7 @@ describe.skipIf(!hasSharedMedia)('animate-painting (face2face)', () => {
       '-frames:v', '1', sheet,
     ]);
     expect((await sharp(sheet).metadata()).width).toBeGreaterThan(500);
-  });
+  }, 180_000);
 
   it('s5 driven by d0: follows the mouth and the blink (the lids close over the painted eyes)', async () => {
     const out = join(dir.path, 's5-d0.mp4');
