@@ -10,6 +10,9 @@ import { ResultCache } from '../runtime/result-cache.ts';
 import { editorAssets } from './editor-assets.ts';
 import { cliCommand, runExport } from './export/export-run.ts';
 import { runPreview } from './preview/preview-run.ts';
+import { viewerSources } from './preview/viewer-extras.ts';
+import { drawFaceOverlay } from '../runtime/draw/landmark-overlay.ts';
+import type { FaceLandmarks } from '../runtime/face.ts';
 import { builtInPresets } from './state/built-in-presets.ts';
 import { createEditorStore } from './state/editor-store.ts';
 import { problemNode } from './state/graph-file.ts';
@@ -45,6 +48,35 @@ export function App(props: AppProps) {
   const frames: RgbaImage[] = [];
   /** The document each shown frame was made from: after an edit, a frame is made again before it is shown. */
   const frameDocuments: unknown[] = [];
+  /** The driver's frame and landmarks for each shown frame, for the landmark inset. */
+  const drivers: { frame?: RgbaImage; face?: FaceLandmarks }[] = [];
+  const [split, setSplit] = createSignal(0);
+  const [overlay, setOverlay] = createSignal(false);
+
+  /** Gathers what the viewer shows beside the frames: the painting before, the driver and its landmarks. */
+  function viewerTap(document: ReturnType<typeof store.document>) {
+    const sources = viewerSources(document, registry);
+    return (nodeId: string, frame: number | undefined, outputs: Readonly<Record<string, unknown>>) => {
+      if (frame === undefined) {
+        if (sources.before?.nodeId === nodeId) viewer?.setBefore(outputs[sources.before.port] as RgbaImage | undefined);
+        return;
+      }
+      const driver = sources.driver;
+      if (!driver) return;
+      drivers[frame] ??= {};
+      if (nodeId === driver.frames.nodeId) drivers[frame]!.frame = outputs[driver.frames.port] as RgbaImage | undefined;
+      if (nodeId === driver.face.nodeId) drivers[frame]!.face = outputs[driver.face.port] as FaceLandmarks | undefined;
+    };
+  }
+
+  /** Shows frame `index` with its inset (the driver with its mesh) where the landmark overlay is on. */
+  function showFrame(index: number) {
+    const frame = frames[index];
+    if (!frame) return;
+    viewer?.show(frame);
+    const driver = drivers[index];
+    viewer?.setInset(overlay() && driver?.frame && driver.face ? drawFaceOverlay(driver.frame, driver.face) : undefined);
+  }
   const [shownFrame, setShownFrame] = createSignal(0);
   const [framesReady, setFramesReady] = createSignal(0);
   const [recent, setRecent] = createSignal<RecentGraph[]>([]);
@@ -64,6 +96,7 @@ export function App(props: AppProps) {
     setPreviewing(controller);
     frames.length = 0;
     frameDocuments.length = 0;
+    drivers.length = 0;
     setFramesReady(0);
     const made = store.document();
     setMessage('');
@@ -77,12 +110,13 @@ export function App(props: AppProps) {
         frameCache,
         frames: { start: 0, end: total },
         signal: controller.signal,
+        onNodeOutputs: viewerTap(made),
         onFrame(index, frame) {
           frames[index] = frame;
           frameDocuments[index] = made;
           setFramesReady(frames.length);
           setShownFrame(index);
-          viewer?.show(frame);
+          showFrame(index);
           const seconds = (performance.now() - started) / 1000;
           setProgress({ frame: index + 1, total, fps: (index + 1) / seconds });
         },
@@ -142,7 +176,7 @@ export function App(props: AppProps) {
     const frame = frames[index];
     if (!frame) return;
     setShownFrame(index);
-    if (frameDocuments[index] === store.document()) viewer?.show(frame);
+    if (frameDocuments[index] === store.document()) showFrame(index);
     else void refresh();
   }
 
@@ -168,10 +202,11 @@ export function App(props: AppProps) {
         frames: { start: 0, end: frameCount() },
         only: index,
         signal: controller.signal,
+        onNodeOutputs: viewerTap(made),
         onFrame(at, frame) {
           frames[at] = frame;
           frameDocuments[at] = made;
-          if (shownFrame() === at) viewer?.show(frame);
+          if (shownFrame() === at) showFrame(at);
         },
       });
       setRefreshMs(performance.now() - started);
@@ -358,6 +393,12 @@ export function App(props: AppProps) {
           <Viewer ref={(handle) => (viewer = handle)} preference={host.executionProvider === 'webgpu' ? 'webgpu' : 'webgl'} />
           <div class="scrub">
             <input type="range" min="0" max={Math.max(0, framesReady() - 1)} value={shownFrame()} onInput={(e) => scrub(Number(e.currentTarget.value))} data-testid="scrub" />
+            <label title="drag to compare with the painting as it is">
+              before|after <input type="range" min="0" max="100" value={split() * 100} onInput={(e) => { setSplit(Number(e.currentTarget.value) / 100); viewer?.setSplit(split()); }} data-testid="split" />
+            </label>
+            <label title="the driver with its landmarks, in the corner">
+              <input type="checkbox" checked={overlay()} onChange={(e) => { setOverlay(e.currentTarget.checked); showFrame(shownFrame()); }} data-testid="overlay" /> landmarks
+            </label>
             <span data-testid="frame-label">
               frame {shownFrame()} · {progress().fps.toFixed(1)} fps · {host.executionProvider}
               <Show when={refreshMs() !== undefined}>

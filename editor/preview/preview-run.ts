@@ -40,6 +40,8 @@ export interface PreviewOptions {
   only?: number;
   signal?: AbortSignal;
   onFrame(index: number, frame: RgbaImage): void;
+  /** Every node's outputs as they are made (frame undefined for once-per-run nodes): the viewer's extras. */
+  onNodeOutputs?(nodeId: string, frame: number | undefined, outputs: Readonly<Record<string, unknown>>): void;
 }
 
 /** Runs the preview graph over a range of frames, handing each shown frame to the viewer as it is made. */
@@ -55,6 +57,7 @@ export async function runPreview(document: GraphDocument, options: PreviewOption
     signal: options.signal,
     settings: { frames: options.frames, overwrite: false },
     onOutputs(nodeId, frame, outputs) {
+      options.onNodeOutputs?.(nodeId, frame === undefined ? undefined : options.frames.start + frame, outputs);
       if (nodeId !== preview.tap.nodeId || frame === undefined) return;
       const image = outputs[preview.tap.port] as RgbaImage | undefined;
       if (image) options.onFrame(options.frames.start + frame, image);

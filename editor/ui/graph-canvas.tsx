@@ -42,7 +42,8 @@ export function GraphCanvas(props: GraphCanvasProps) {
     const bounds = graphBounds(graph);
     if (!canvas || !bounds || box.clientWidth === 0) return;
     const margin = 24;
-    const scale = Math.min(1, (box.clientWidth - 2 * margin) / (bounds[2] - bounds[0]), (box.clientHeight - 2 * margin) / (bounds[3] - bounds[1]));
+    // Below about 0.6 litegraph stops drawing titles and port names: rather scroll than shrink past legibility.
+    const scale = Math.max(0.7, Math.min(1, (box.clientWidth - 2 * margin) / (bounds[2] - bounds[0]), (box.clientHeight - 2 * margin) / (bounds[3] - bounds[1])));
     canvas.ds.scale = scale;
     canvas.ds.offset = [margin / scale - bounds[0], margin / scale - bounds[1]];
   }

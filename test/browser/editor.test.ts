@@ -94,6 +94,16 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     const stats = await sharp(shot).stats();
     expect(Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev))).toBeGreaterThan(20);
     await mkdir(join(repoRoot, 'test', 'output'), { recursive: true });
+    // The before/after split shows the painting as it is on the left; the landmark inset draws the driver's mesh.
+    const viewerShot = () => page.locator('[data-testid=viewer-canvas]').screenshot();
+    const afterShot = await viewerShot();
+    await page.fill('[data-testid=split]', '100');
+    const beforeShot = await viewerShot();
+    expect(beforeShot.equals(afterShot)).toBe(false);
+    await page.fill('[data-testid=split]', '0');
+    expect((await viewerShot()).equals(afterShot)).toBe(true);
+    await page.check('[data-testid=overlay]');
+    expect((await viewerShot()).equals(afterShot)).toBe(false);
     await writeFile(join(repoRoot, 'test', 'output', 'editor-preview.png'), await page.screenshot());
 
     // A moved slider redraws the shown frame from cached upstream results (the driver is not decoded again).
