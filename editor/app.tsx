@@ -15,6 +15,7 @@ import { drawFaceOverlay } from '../runtime/draw/landmark-overlay.ts';
 import type { FaceLandmarks } from '../runtime/face.ts';
 import { builtInPresets } from './state/built-in-presets.ts';
 import { createEditorStore } from './state/editor-store.ts';
+import { dropTarget, mediaKind } from './state/dropped-files.ts';
 import { problemNode } from './state/graph-file.ts';
 import { type RecentGraph, recentGraphs, rememberGraph } from './state/recent-graphs.ts';
 import { graphFromLink, shareLink } from './state/share-link.ts';
@@ -229,6 +230,25 @@ export function App(props: AppProps) {
     download(graphFileName(), new Blob([text], { type: 'application/json' }));
   }
 
+  /** Files dropped on the editor: a picture or a video goes to the node it lands on, else to the graph's input for it. */
+  function onDrop(event: DragEvent) {
+    event.preventDefault();
+    for (const file of Array.from(event.dataTransfer?.files ?? [])) {
+      if (file.name.endsWith('.json')) {
+        void openFile(file);
+        continue;
+      }
+      const kind = mediaKind(file);
+      const target = kind && dropTarget(store.document(), registry, kind, canvas?.nodeAt(event));
+      if (!target) {
+        setMessage(`${file.name}: not a picture or video this graph takes`);
+        continue;
+      }
+      store.setParam(target.nodeId, target.param, addFile(file));
+      setMessage(`${file.name} → ${target.nodeId}.${target.param}`);
+    }
+  }
+
   const onKey = (event: KeyboardEvent) => {
     const mod = event.ctrlKey || event.metaKey;
     if (mod && event.key.toLowerCase() === 's') {
@@ -279,6 +299,7 @@ export function App(props: AppProps) {
       renderer: () => viewer?.renderer(),
       canvasNodes: () => canvas?.nodeCount(),
       select: (id: string) => store.select(id),
+      param: (nodeId: string, name: string) => store.document().nodes[nodeId]?.params[name],
       refreshMs: () => refreshMs(),
     },
   });
@@ -291,7 +312,7 @@ export function App(props: AppProps) {
     });
 
   return (
-    <div class="editor">
+    <div class="editor" onDragOver={(e) => e.preventDefault()} onDrop={onDrop}>
       <header class="toolbar">
         <strong>Vivify</strong>
         <select

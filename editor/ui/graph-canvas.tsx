@@ -21,6 +21,8 @@ export interface GraphCanvasHandle {
   duplicate(): void;
   /** How many nodes the canvas shows. */
   nodeCount(): number;
+  /** The document id of the node at a pointer event's place, if any. */
+  nodeAt(event: MouseEvent): string | undefined;
 }
 
 /** The litegraph canvas: draws the document and turns the user's moves, wires and deletions into document edits. */
@@ -79,6 +81,12 @@ export function GraphCanvas(props: GraphCanvasProps) {
         canvas!.setDirty(true, true);
       },
       nodeCount: () => graph._nodes.length,
+      nodeAt(event) {
+        const [x = 0, y = 0] = canvas!.convertEventToCanvasOffset(event);
+        const view = canvas!.ds;
+        const node = graph.getNodeOnPos(x / view.scale - view.offset[0], y / view.scale - view.offset[1]);
+        return node ? documentIdOf(node) : undefined;
+      },
     });
   });
 

@@ -19,6 +19,7 @@ interface EditorHooks {
   renderer(): string | undefined;
   canvasNodes(): number;
   select(id: string): void;
+  param(nodeId: string, name: string): unknown;
   refreshMs(): number | undefined;
 }
 
@@ -166,6 +167,31 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     expect([await count(), await shown()]).toEqual([7, 7]);
     await page.keyboard.press('Control+Shift+z');
     expect([await count(), await shown()]).toEqual([8, 8]);
+    await page.close();
+  }, 120_000);
+
+  it('takes a dropped picture and video onto the nodes that read them, and a dropped graph file opens', async () => {
+    const page = await openEditor();
+    await page.selectOption('[data-testid=presets]', 'animate-painting');
+    const drop = async (path: string, type: string) => {
+      const bytes = (await readFile(path)).toString('base64');
+      const name = path.replace(/^.*\//, '');
+      const transfer = await page.evaluateHandle(
+        ([data, fileName, mime]) => {
+          const transfer = new DataTransfer();
+          transfer.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], fileName, { type: mime }));
+          return transfer;
+        },
+        [bytes, name, type] as const,
+      );
+      await page.dispatchEvent('[data-testid=graph-canvas]', 'drop', { dataTransfer: transfer });
+    };
+    await drop(sharedMedia('source/s5.jpg'), 'image/jpeg');
+    await drop(sharedMedia('driving/d0.mp4'), 'video/mp4');
+    const param = (node: string) => page.evaluate((id) => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.param(id, 'path'), node);
+    expect([await param('paint'), await param('drive')]).toEqual(['s5.jpg', 'd0.mp4']);
+    await drop(join(repoRoot, 'presets/passthrough.json'), 'application/json');
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document().meta.title !== 'Animate a painting');
     await page.close();
   }, 120_000);
 
