@@ -167,6 +167,12 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     expect([await count(), await shown()]).toEqual([7, 7]);
     await page.keyboard.press('Control+Shift+z');
     expect([await count(), await shown()]).toEqual([8, 8]);
+    // Delete removes the selected node (the canvas has the keyboard).
+    await page.click('[data-testid=palette] button[data-type=landmark-overlay]');
+    expect(await count()).toBe(9);
+    await page.focus('[data-testid=graph-canvas]');
+    await page.keyboard.press('Delete');
+    await expect.poll(async () => [await count(), await shown()]).toEqual([8, 8]);
     await page.close();
   }, 120_000);
 
