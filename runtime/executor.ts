@@ -2,7 +2,7 @@ import { CancelledError, NodeRunError, UsageError } from './errors.ts';
 import type { GraphDocument } from './graph/document.ts';
 import { topologicalOrder } from './graph/order.ts';
 import type { Host } from './host.ts';
-import type { AnyNodeDefinition, FrameContext, NodeContext, RunOutcome, RunSettings, Timeline } from './node-definition.ts';
+import type { AnyNodeDefinition, NodeContext, RunOutcome, RunSettings, Timeline } from './node-definition.ts';
 import { defaultParams, type ParamValue } from './params.ts';
 import type { NodeRegistry } from './registry.ts';
 import type { FrameCache } from './frame-cache.ts';

@@ -1,4 +1,5 @@
 import { UsageError } from './errors.ts';
+import type { VideoInfo } from './host.ts';
 
 /** What both hosts learn about a video before decoding it: the same fields, the same rules, the same sentences. */
 export interface ProbedVideo {
@@ -62,6 +63,23 @@ export async function probeVideoWith(name: string, probe: (countPackets: boolean
     frameCount,
     videoStart: Math.max(0, (Number(video.start_time) || 0) - (Number(report.format?.start_time) || 0)),
     audio: audio ? { streamIndex: audio.index, codec: audio.codec_name ?? 'unknown' } : undefined,
+  };
+}
+
+/**
+ * What a reader of frames `range.start` to `range.end` (clipped to the video) reports: size, rate, frame count and the
+ * audio span those frames cover. `name` is the file as the user knows it, `path` as the host opens it.
+ */
+export function videoInfoFor(name: string, path: string, probed: ProbedVideo, range: { start: number; end?: number }): VideoInfo {
+  if (range.start >= probed.frameCount) throw new UsageError(`${name}: has ${probed.frameCount} frames; frame ${range.start} is past its end`);
+  const frameCount = Math.min(range.end ?? probed.frameCount, probed.frameCount) - range.start;
+  return {
+    path,
+    width: probed.width,
+    height: probed.height,
+    fps: probed.fps,
+    frameCount,
+    audio: probed.audio && { path, ...probed.audio, start: range.start / probed.fps, duration: frameCount / probed.fps },
   };
 }
 

@@ -1,9 +1,10 @@
-import { UsageError, VivifyError } from '../errors.ts';
+import { VivifyError } from '../errors.ts';
 import type { VideoInfo, VideoReader } from '../host.ts';
 import type { RgbaImage } from '../image.ts';
 import type { BrowserFiles } from './browser-files.ts';
 import { type FfmpegWasm, lastError } from './ffmpeg-wasm.ts';
 import { probeBrowserVideo } from './probe-browser-video.ts';
+import { videoInfoFor } from '../video-probe.ts';
 import { framesPerChunk, safeFileName } from './video-chunks.ts';
 
 export interface BrowserVideoReaderTuning {
@@ -50,20 +51,15 @@ export async function openBrowserVideo(
       await release();
       throw error;
     });
-  const end = Math.min(range.end ?? probed.frameCount, probed.frameCount);
-  if (range.start >= probed.frameCount) {
+  let info: VideoInfo;
+  try {
+    info = videoInfoFor(path, path, probed, range);
+  } catch (error) {
     await release();
-    throw new UsageError(`${path}: has ${probed.frameCount} frames; frame ${range.start} is past its end`);
+    throw error;
   }
-  const frameCount = end - range.start;
-  const info: VideoInfo = {
-    path,
-    width: probed.width,
-    height: probed.height,
-    fps: probed.fps,
-    frameCount,
-    audio: probed.audio && { path, ...probed.audio, start: range.start / probed.fps, duration: frameCount / probed.fps },
-  };
+  const { frameCount } = info;
+  const end = range.start + frameCount;
   const frameBytes = info.width * info.height * 4;
   const perChunk = framesPerChunk(info.width, info.height, tuning.chunkFrames);
 

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { UsageError, VivifyError } from '../errors.ts';
-import type { VideoInfo, VideoReader } from '../host.ts';
+import type { VideoReader } from '../host.ts';
 import type { RgbaImage } from '../image.ts';
 import { ffmpegBinaries } from './ffmpeg-binaries.ts';
 import { displayPath } from './paths.ts';
 import { probeVideo } from './probe-media.ts';
+import { videoInfoFor } from '../video-probe.ts';
 import { watchProcess } from './process-output.ts';
 
 /**
@@ -17,24 +18,9 @@ export async function openVideoFile(path: string, range: { start: number; end?: 
     throw new UsageError(`${displayPath(path)}: no such file`);
   });
   const probed = await probeVideo(path);
-  const end = Math.min(range.end ?? probed.frameCount, probed.frameCount);
-  if (range.start >= probed.frameCount) {
-    throw new UsageError(`${displayPath(path)}: has ${probed.frameCount} frames; frame ${range.start} is past its end`);
-  }
-  const frameCount = end - range.start;
-  const info: VideoInfo = {
-    path,
-    width: probed.width,
-    height: probed.height,
-    fps: probed.fps,
-    frameCount,
-    audio: probed.audio && {
-      path,
-      ...probed.audio,
-      start: range.start / probed.fps,
-      duration: frameCount / probed.fps,
-    },
-  };
+  const info = videoInfoFor(displayPath(path), path, probed, range);
+  const { frameCount } = info;
+  const end = range.start + frameCount;
 
   const trim = range.start > 0 || end < probed.frameCount ? ['-vf', `trim=start_frame=${range.start}:end_frame=${end}`] : [];
   const child = spawn(

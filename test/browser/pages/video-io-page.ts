@@ -5,7 +5,6 @@ import { openBrowserVideo } from '../../../runtime/browser/browser-video-reader.
 import { createBrowserVideoWriter } from '../../../runtime/browser/browser-video-writer.ts';
 import { type FfmpegWasm, type FfmpegWasmAssets, createFfmpegLoader } from '../../../runtime/browser/ffmpeg-wasm.ts';
 import type { VideoInfo, VideoWriterOptions } from '../../../runtime/host.ts';
-import type { RgbaImage } from '../../../runtime/image.ts';
 
 /*
  * Drives the browser host's video reader and writer on real ffmpeg.wasm for test/browser/video-io.test.ts. Media
