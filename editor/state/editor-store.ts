@@ -23,12 +23,17 @@ export function createEditorStore(registry: NodeRegistry) {
   const [historySize, setHistorySize] = createSignal({ undo: 0, redo: 0 });
   const syncHistory = () => setHistorySize({ undo: undoStack.length, redo: redoStack.length });
 
-  /** Replaces the document with an edited one, as one undoable step. */
-  function edit(next: GraphDocument): void {
+  /** The last parameter edit, so that a slider's drag becomes one undo step rather than one per movement. */
+  let lastParamEdit: { key: string; at: number } | undefined;
+
+  /** Replaces the document with an edited one, as one undoable step (or as part of the step before: `merge`). */
+  function edit(next: GraphDocument, merge = false): void {
     const current = document();
     if (JSON.stringify(current) === JSON.stringify(next)) return;
-    undoStack.push(current);
-    if (undoStack.length > historyLimit) undoStack.shift();
+    if (!merge) {
+      undoStack.push(current);
+      if (undoStack.length > historyLimit) undoStack.shift();
+    }
     redoStack.length = 0;
     batch(() => {
       setDocument(next);
@@ -44,6 +49,7 @@ export function createEditorStore(registry: NodeRegistry) {
   }
 
   function load(next: GraphDocument, found: Problem[] = checkDocument(next, registry)): void {
+    lastParamEdit = undefined;
     undoStack.length = 0;
     redoStack.length = 0;
     batch(() => {
@@ -56,6 +62,7 @@ export function createEditorStore(registry: NodeRegistry) {
   }
 
   function step(from: GraphDocument[], to: GraphDocument[]): void {
+    lastParamEdit = undefined;
     const previous = from.pop();
     if (!previous) return;
     to.push(document());
@@ -71,11 +78,15 @@ export function createEditorStore(registry: NodeRegistry) {
     const current = document();
     const node = current.nodes[nodeId];
     if (!node) return;
+    const key = `${nodeId}.${name}`;
+    const now = performance.now();
+    const merge = lastParamEdit?.key === key && now - lastParamEdit.at < 1000 && undoStack.length > 0;
+    lastParamEdit = { key, at: now };
     const params = { ...node.params };
     // Undefined resets to the default: the document then leaves the parameter out.
     if (value === undefined) delete params[name];
     else params[name] = value;
-    edit({ ...current, nodes: { ...current.nodes, [nodeId]: { ...node, params } } });
+    edit({ ...current, nodes: { ...current.nodes, [nodeId]: { ...node, params } } }, merge);
   }
 
   return {

@@ -1,0 +1,31 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { createRegistry } from '../../nodes/index.ts';
+import { createEditorStore } from './editor-store.ts';
+
+describe('the editor store', () => {
+  it('makes one undo step of a slider drag, and separate steps of separate parameters', async () => {
+    const store = createEditorStore(createRegistry());
+    store.open(await readFile('presets/animate-painting.json', 'utf8'));
+    for (const value of [1.1, 1.2, 1.3, 1.4]) store.setParam('f2f', 'expression', value);
+    store.setParam('f2f', 'mouth', 1.5);
+    expect(store.historySize().undo).toBe(2);
+    store.undo();
+    expect(store.document().nodes.f2f!.params).toMatchObject({ expression: 1.4 });
+    expect(store.document().nodes.f2f!.params.mouth).toBeUndefined();
+    store.undo();
+    expect(store.document().nodes.f2f!.params.expression).toBeUndefined();
+    store.redo();
+    expect(store.document().nodes.f2f!.params.expression).toBe(1.4);
+  });
+
+  it('checks every edit and lists its problems', async () => {
+    const store = createEditorStore(createRegistry());
+    store.open(await readFile('presets/animate-painting.json', 'utf8'));
+    expect(store.problems()).toEqual([]);
+    store.setParam('out', 'crf', 99);
+    expect(store.problems().map((problem) => problem.path)).toEqual(['nodes.out.params.crf']);
+    store.setParam('out', 'crf', undefined);
+    expect(store.problems()).toEqual([]);
+  });
+});
