@@ -1,6 +1,7 @@
 import { FaceLandmarker } from '@mediapipe/tasks-vision';
 import type { FaceDetector, FaceDetectorOptions } from '../face-detector.ts';
 import { facesInPixels, landmarkerOptions } from '../landmarks/mediapipe-landmarker.ts';
+import { blockMediapipeTelemetry } from '../landmarks/mediapipe-telemetry.ts';
 
 /** Where the browser finds MediaPipe's wasm files and the face landmarker bundle (served with the editor). */
 export interface LandmarkerAssets {
@@ -14,6 +15,7 @@ let bundle: Promise<Uint8Array> | undefined;
 
 /** The browser's landmarker: the same task, bundle and options as in Node, with the CPU delegate. */
 export async function createBrowserFaceDetector(options: FaceDetectorOptions, assets: LandmarkerAssets): Promise<FaceDetector> {
+  blockMediapipeTelemetry();
   bundle ??= fetch(assets.bundleUrl).then(async (response) => {
     if (!response.ok) throw new Error(`${assets.bundleUrl}: ${response.status} ${response.statusText}`);
     return new Uint8Array(await response.arrayBuffer());

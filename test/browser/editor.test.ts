@@ -75,10 +75,14 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     const preset = JSON.parse(await readFile(join(repoRoot, 'presets/animate-painting.json'), 'utf8')) as GraphDocument;
     expect(nodes).toBe(Object.keys(preset.nodes).length);
 
+    // Nothing leaves the page: MediaPipe's usage posts to Google are kept in.
+    const outside: string[] = [];
+    page.on('request', (request) => !request.url().startsWith(address) && !request.url().startsWith('blob:') && !request.url().startsWith('data:') && outside.push(request.url()));
     await page.click('[data-testid=preview]');
     // The button reads "Restart" while a preview runs.
     await page.waitForFunction(() => document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 180_000 });
     expect(await page.textContent('[data-testid=status]')).toContain('previewed 30 frames');
+    expect(outside).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.provider())).toBe('wasm');
 
     // The first frame is the painting itself (the driver's first face is the reference).
