@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { build, preview } from 'vite';
+import { buildEditor, serveEditor } from '../runtime/node/cli/editor-command.ts';
 import { hasChromium, launchChromium } from '../test/browser/chromium.ts';
 
 /** The editor's redraw target after a moved slider, 512x512, on this machine. */
@@ -37,10 +37,9 @@ export async function editorBenchmark(repoRoot: string): Promise<EditorOutcome> 
   if (!existsSync(join(media, 'driving/d0.mp4'))) return { skipped: `${media} is missing (../shared/media is not checked out here)` };
   if (!hasChromium) return { skipped: 'no Chromium at /usr/bin/chromium' };
   const folder = await mkdtemp(join(tmpdir(), 'vivify-bench-editor-'));
-  const configFile = join(repoRoot, 'editor', 'vite.config.ts');
   const outDir = join(folder, 'editor');
-  await build({ configFile, logLevel: 'warn', build: { outDir } });
-  const server = await preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+  await buildEditor(outDir);
+  const server = await serveEditor({ port: 0, host: '127.0.0.1', outDir });
   const browser = await launchChromium();
   try {
     const painting = join(folder, 's5-512.png');

@@ -16,7 +16,7 @@ import type { FaceLandmarks } from '../runtime/face.ts';
 import { builtInPresets } from './state/built-in-presets.ts';
 import { createEditorStore } from './state/editor-store.ts';
 import { dropTarget, mediaKind } from './state/dropped-files.ts';
-import { problemNode } from './state/graph-file.ts';
+import { problemNode, titleStem } from './state/graph-file.ts';
 import { type RecentGraph, recentGraphs, rememberGraph } from './state/recent-graphs.ts';
 import { graphFromLink, shareLink } from './state/share-link.ts';
 import { GraphCanvas, type GraphCanvasHandle } from './ui/graph-canvas.tsx';
@@ -171,7 +171,7 @@ export function App(props: AppProps) {
     setMessage('CLI command copied');
   }
 
-  const graphFileName = () => `${store.document().meta.title?.replace(/[^\w-]+/g, '-').toLowerCase() || 'graph'}.json`;
+  const graphFileName = () => `${titleStem(store.document().meta.title, 'graph')}.json`;
 
   function scrub(index: number) {
     const frame = frames[index];

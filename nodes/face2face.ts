@@ -16,8 +16,8 @@ import { warpMesh } from '../runtime/warp/mesh-warp.ts';
 
 interface State {
   empty?: Mask;
-  /** Set where the reference is picked by a scan of the driver before the first frame. */
-  picker?: ReferencePicker;
+  /** Picks the reference from a scan of the driver; without one (first face, full run) it has nothing and says so. */
+  picker: ReferencePicker;
   basis?: TransferBasis;
   layout?: WarpLayout;
   triangles?: Uint32Array;
@@ -56,25 +56,25 @@ export const face2face = defineNode({
     mouthInterior: boolean(true, { help: 'paint the inside of an opening mouth (dark cavity, a hint of teeth)' }),
     eyelids: boolean(true, { help: 'paint eyelid skin over the eye as it closes (blinks), instead of squeezing the painted eye' }),
   },
-  async prepare(ctx) {
+  async prepare(ctx): Promise<State> {
     const { reference, referenceFrame } = ctx.params;
     const frames = ctx.timeline?.frameCount;
     if (reference === 'frame' && frames !== undefined && referenceFrame >= frames) {
       throw new UsageError(`node "${ctx.nodeId}": referenceFrame ${referenceFrame} is past the last frame rendered (${frames - 1})`);
     }
-    return { picker: new ReferencePicker(reference, referenceFrame) } as State;
+    return { picker: new ReferencePicker(reference, referenceFrame) };
   },
   // "first" needs no scan in a full run (the first frame comes first), but a run that renders one frame must look.
   scan: {
     input: 'drivingFace',
     wanted: (params, run) => params.reference !== 'first' || run.singleFrame,
-    visit: (ctx, face, state) => state.picker?.see(ctx.frame!.index, face as FaceLandmarks | undefined),
+    visit: (ctx, face, state) => state.picker.see(ctx.frame!.index, face as FaceLandmarks | undefined),
   },
   async run(ctx, inputs, state) {
     const { source, sourceFace, drivingFace } = inputs;
     if (!state.basis || !state.layout || !state.triangles) {
-      // The reference's expression is the painting's own. Without a scan (the input unconnected), the first face seen.
-      const reference = state.picker ? pickReference(ctx, state.picker, drivingFace) : drivingFace;
+      // The reference's expression is the painting's own. Without a scan, the first face seen.
+      const reference = pickReference(ctx, state.picker, drivingFace);
       if (!reference) return unchanged(source, state);
       state.basis = transferBasis(sourceFace.points, Float32Array.from(reference.points), Float32Array.from(reference.transform));
       state.layout = warpLayout(sourceFace.points, source.width, source.height);

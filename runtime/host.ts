@@ -68,6 +68,11 @@ export interface VideoWriterOptions {
   graphJson: string;
 }
 
+/** The file beside an output that holds the graph which made it; the same name in every host. */
+export function graphSidecarPath(outputPath: string): string {
+  return `${outputPath}.vivify.json`;
+}
+
 export interface VideoWriter {
   write(frame: RgbaImage): Promise<void>;
   /** Completes the file and moves it into place. */

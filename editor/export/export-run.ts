@@ -3,6 +3,7 @@ import type { GraphDocument } from '../../runtime/graph/document.ts';
 import type { Host } from '../../runtime/host.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
 import type { ResultCache } from '../../runtime/result-cache.ts';
+import { titleStem } from '../state/graph-file.ts';
 
 export interface ExportOptions {
   registry: NodeRegistry;
@@ -16,7 +17,7 @@ export interface ExportOptions {
 
 /** Output nodes the export writes, with the file name each gets in the page (the graph's own, or one from its title). */
 export function exportTargets(document: GraphDocument, registry: NodeRegistry): { nodeId: string; name: string }[] {
-  const base = (document.meta.title ?? 'vivify').replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || 'vivify';
+  const base = titleStem(document.meta.title, 'vivify');
   return Object.entries(document.nodes)
     .filter(([, node]) => registry.get(node.type)?.category === 'output')
     .map(([nodeId, node], index) => {

@@ -1,6 +1,6 @@
 import type { Problem } from '../../runtime/errors.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument } from '../../runtime/graph/document.ts';
-import { checkGraph } from '../../runtime/graph/load.ts';
+import { checkGraph, isRecord } from '../../runtime/graph/load.ts';
 import { parseJsonStrict } from '../../runtime/graph/parse-json.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
 
@@ -51,14 +51,15 @@ function salvageDocument(value: unknown): GraphDocument {
   return { ...emptyGraph(), meta: isRecord(record.meta) ? (record.meta as GraphDocument['meta']) : {}, nodes, edges, inputs };
 }
 
+/** A file name stem from a graph's title ("Animate a painting" -> "animate-a-painting"), or `fallback` without one. */
+export function titleStem(title: string | undefined, fallback: string): string {
+  return (title ?? '').replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '').toLowerCase() || fallback;
+}
+
 /** The document node a problem belongs to, from its JSON path (`nodes.f2f.params.expression`), if any. */
 export function problemNode(problem: Problem): string | undefined {
   const match = /^nodes(?:\.([A-Za-z_][\w-]*)|\["((?:[^"\\]|\\.)*)"\])/.exec(problem.path);
   return match ? (match[1] ?? match[2]) : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isPortRef(value: unknown): value is [string, string] {

@@ -1,8 +1,8 @@
 import { UsageError, VivifyError } from '../errors.ts';
-import type { VideoWriter, VideoWriterOptions } from '../host.ts';
+import { graphSidecarPath, type VideoWriter, type VideoWriterOptions } from '../host.ts';
 import type { RgbaImage } from '../image.ts';
 import type { BrowserFiles } from './browser-files.ts';
-import { checkBrowserOutputPath, sidecarName } from './browser-output-path.ts';
+import { checkBrowserOutputPath } from './browser-output-path.ts';
 import { type FfmpegSession, type FfmpegWasm, lastError } from './ffmpeg-wasm.ts';
 import { framesPerChunk, safeFileName } from './video-chunks.ts';
 
@@ -108,7 +108,7 @@ export async function createBrowserVideoWriter(
         if (segments.length === 0) throw new VivifyError(`${name}: no frames were written`);
         const video = await ffmpeg.run((session) => joinSegments(session, files, { dir, segments, options }));
         files.put(name, new Blob([video], { type: 'video/mp4' }));
-        files.put(sidecarName(name), new Blob([`${options.graphJson}\n`], { type: 'application/json' }));
+        files.put(graphSidecarPath(name), new Blob([`${options.graphJson}\n`], { type: 'application/json' }));
       } finally {
         await cleanUp();
       }

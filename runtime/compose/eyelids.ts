@@ -1,3 +1,4 @@
+import { distanceToSegment } from '../draw/raster.ts';
 import type { RgbaImage } from '../image.ts';
 import { blurMask } from './mask-ops.ts';
 import { fillPolygonMask } from './polygon-mask.ts';
@@ -66,13 +67,9 @@ export function paintClosingLid(image: RgbaImage, lid: ClosingLid): void {
 function distanceToPolyline(points: ArrayLike<number>, x: number, y: number): number {
   let nearest = Infinity;
   for (let i = 0; i + 3 < points.length; i += 2) {
-    const ax = points[i]!;
-    const ay = points[i + 1]!;
-    const dx = points[i + 2]! - ax;
-    const dy = points[i + 3]! - ay;
-    const length = dx * dx + dy * dy;
-    const t = length > 0 ? Math.min(1, Math.max(0, ((x - ax) * dx + (y - ay) * dy) / length)) : 0;
-    nearest = Math.min(nearest, Math.hypot(x - ax - t * dx, y - ay - t * dy));
+    const dx = points[i + 2]! - points[i]!;
+    const dy = points[i + 3]! - points[i + 1]!;
+    nearest = Math.min(nearest, distanceToSegment(x, y, points[i]!, points[i + 1]!, dx, dy, dx * dx + dy * dy));
   }
   return nearest;
 }

@@ -90,7 +90,8 @@ export function drawDot(image: RgbaImage, x: number, y: number, radius: number, 
   rasterizeDot(image.width, image.height, x, y, radius, (pixel, coverage) => blendPixel(image, pixel, color, coverage));
 }
 
-function distanceToSegment(px: number, py: number, x0: number, y0: number, dx: number, dy: number, lengthSquared: number): number {
+/** Distance from (px, py) to the segment from (x0, y0) along (dx, dy), whose squared length is given. */
+export function distanceToSegment(px: number, py: number, x0: number, y0: number, dx: number, dy: number, lengthSquared: number): number {
   const along = lengthSquared > 0 ? Math.min(Math.max(((px - x0) * dx + (py - y0) * dy) / lengthSquared, 0), 1) : 0;
   // Not Math.hypot: it is several times slower in V8, and this runs for every pixel of every stroke.
   const offsetX = px - (x0 + along * dx);

@@ -264,6 +264,7 @@ function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
   return issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain JSON object (not null, not an array). */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -2,16 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
+import { graphSidecarPath } from '../host.ts';
 import { displayPath } from './paths.ts';
-
-/** The sidecar that holds the graph which made an output. */
-export function sidecarPath(outputPath: string): string {
-  return `${outputPath}.vivify.json`;
-}
 
 /** Fails with one sentence where the video at `path`, or its graph sidecar, cannot be written as asked. */
 export function checkOutputPath(path: string, overwrite: boolean): Promise<void> {
-  return checkWritable([path, sidecarPath(path)], overwrite);
+  return checkWritable([path, graphSidecarPath(path)], overwrite);
 }
 
 /** Fails with one sentence where a file in `paths` cannot be written: its folder is missing, or it exists. */

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { UsageError, VivifyError } from '../errors.ts';
-import type { VideoWriter, VideoWriterOptions } from '../host.ts';
+import { graphSidecarPath, type VideoWriter, type VideoWriterOptions } from '../host.ts';
 import type { RgbaImage } from '../image.ts';
 import { ffmpegBinaries } from './ffmpeg-binaries.ts';
-import { PendingFile, checkOutputPath, sidecarPath } from './output-file.ts';
+import { PendingFile, checkOutputPath } from './output-file.ts';
 import { displayPath } from './paths.ts';
 import { watchProcess } from './process-output.ts';
 
@@ -20,7 +20,7 @@ export async function createVideoFileWriter(options: VideoWriterOptions): Promis
   }
   await checkOutputPath(options.path, options.overwrite);
   const video = new PendingFile(options.path);
-  const sidecar = new PendingFile(sidecarPath(options.path));
+  const sidecar = new PendingFile(graphSidecarPath(options.path));
   const metadata = new PendingFile(`${options.path}.ffmetadata`);
   await writeFile(metadata.temporaryPath, `;FFMETADATA1\ncomment=${escapeMetadata(options.graphJson)}\n`);
 

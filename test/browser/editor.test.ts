@@ -2,9 +2,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import { build, preview, type PreviewServer } from 'vite';
+import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { psnr as pixelPsnr } from '../../runtime/eval/pixel-fidelity.ts';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
+import { buildEditor, serveEditor } from '../../runtime/node/cli/editor-command.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { hasSharedMedia, makeTempDir, probeFile, psnr, repoRoot, runCli, sharedMedia } from '../support/cli.ts';
@@ -23,15 +25,14 @@ interface EditorHooks {
   refreshMs(): number | undefined;
 }
 
-const configFile = join(repoRoot, 'editor', 'vite.config.ts');
-// One build for every test here, as `vivify editor` makes it, in the tests' own output folder.
+// One build for every test here, made and served as `vivify editor` does, in the tests' own output folder.
 const outDir = join(repoRoot, 'test', 'output', 'editor-build');
-let built: Promise<unknown> | undefined;
+let built: Promise<void> | undefined;
 
-async function serveEditor(): Promise<PreviewServer> {
-  built ??= build({ configFile, logLevel: 'warn', build: { outDir } });
+async function servedEditor(): Promise<PreviewServer> {
+  built ??= buildEditor(outDir);
   await built;
-  return preview({ configFile, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1', open: false } });
+  return serveEditor({ port: 0, host: '127.0.0.1', outDir });
 }
 
 const hooks = (page: Page) => page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor !== undefined);
@@ -45,7 +46,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
 
   beforeAll(async () => {
     dir = await makeTempDir();
-    server = await serveEditor();
+    server = await servedEditor();
     address = server.resolvedUrls!.local[0]!;
     browser = await launchChromium();
   }, 240_000);
@@ -92,7 +93,8 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     });
     const painting = await sharp(sharedMedia('source/s9.jpg')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     expect([first.width, first.height]).toEqual([painting.info.width, painting.info.height]);
-    expect(psnrRgb(Uint8Array.from(first.data), painting.data)).toBeGreaterThan(30);
+    const size = { width: first.width, height: first.height };
+    expect(pixelPsnr({ ...size, data: Uint8Array.from(first.data) }, { ...size, data: painting.data })).toBeGreaterThan(30);
 
     // The viewer's canvas shows it: not blank.
     const shot = await page.locator('[data-testid=viewer-canvas]').screenshot();
@@ -249,7 +251,7 @@ describe.skipIf(!hasChromium)('the webcam node in Chromium', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir();
-    server = await serveEditor();
+    server = await servedEditor();
     browser = await launchChromium(['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream']);
   }, 240_000);
   afterAll(async () => {
@@ -301,7 +303,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the execution provider in Chro
 
   beforeAll(async () => {
     dir = await makeTempDir();
-    server = await serveEditor();
+    server = await servedEditor();
   }, 240_000);
   afterAll(async () => {
     for (const browser of browsers) await browser.close();
@@ -343,15 +345,3 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the execution provider in Chro
     expect(provider).toBe('wasm');
   }, 120_000);
 });
-
-/** PSNR over the colour channels of two RGBA buffers of the same size. */
-function psnrRgb(a: Uint8Array, b: Uint8Array): number {
-  let sum = 0;
-  let count = 0;
-  for (let i = 0; i < a.length; i++) {
-    if (i % 4 === 3) continue;
-    sum += (a[i]! - b[i]!) ** 2;
-    count++;
-  }
-  return 10 * Math.log10((255 * 255) / (sum / count));
-}

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { psnr } from '../../runtime/eval/pixel-fidelity.ts';
 import type { RgbaImage } from '../../runtime/image.ts';
 import { createNodeHost } from '../../runtime/node/node-host.ts';
 import { hasSharedMedia, makeTempDir, probeFile, repoRoot, sharedMedia } from '../support/cli.ts';
@@ -134,15 +135,3 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('video in and out in the browse
     expect(await call('workingFiles')).toEqual([]);
   }, 120_000);
 });
-
-/** PSNR of the RGB channels of two frames of one size. */
-function psnr(a: RgbaImage, b: RgbaImage): number {
-  let squared = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    if (i % 4 === 3) continue;
-    const d = a.data[i]! - b.data[i]!;
-    squared += d * d;
-  }
-  const mse = squared / ((a.data.length / 4) * 3);
-  return mse === 0 ? Number.POSITIVE_INFINITY : 10 * Math.log10((255 * 255) / mse);
-}

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PreviewServer } from 'vite';
 import { UsageError } from '../../errors.ts';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -17,14 +18,11 @@ const buildSources = ['editor', 'runtime', 'nodes', 'presets', 'models'];
 export async function editorCommand(options: { port: string; host: string; rebuild?: boolean }): Promise<void> {
   const port = Number(options.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${options.port}: expected a port number from 0 to 65535`);
-  // Vite is needed only here: loading it lazily keeps the other commands quick to start.
-  const vite = await import('vite');
-  const configFile = join(editorRoot, 'vite.config.ts');
   if (options.rebuild || (await buildIsStale())) {
     process.stderr.write('Building the editor…\n');
-    await vite.build({ configFile, logLevel: 'warn' });
+    await buildEditor();
   }
-  const server = await vite.preview({ configFile, logLevel: 'warn', preview: { port, host: options.host, strictPort: true, open: false } });
+  const server = await serveEditor({ port, host: options.host });
   const url = server.resolvedUrls?.local[0] ?? `http://${options.host}:${port}/`;
   process.stdout.write(`Vivify editor at ${url} (Ctrl-C stops it)\n`);
   await new Promise<void>((resolve) => {
@@ -33,6 +31,25 @@ export async function editorCommand(options: { port: string; host: string; rebui
     process.once('SIGTERM', stop);
   });
   await server.close();
+}
+
+const configFile = join(editorRoot, 'vite.config.ts');
+
+/** Builds the editor's static files into `outDir` (editor/dist by default). Vite loads only here, keeping other commands quick. */
+export async function buildEditor(outDir?: string): Promise<void> {
+  const vite = await import('vite');
+  await vite.build({ configFile, logLevel: 'warn', ...(outDir ? { build: { outDir } } : {}) });
+}
+
+/** Serves a built editor (editor/dist by default) on `host:port`; port 0 takes a free one. */
+export async function serveEditor(options: { port: number; host: string; outDir?: string }): Promise<PreviewServer> {
+  const vite = await import('vite');
+  return vite.preview({
+    configFile,
+    logLevel: 'warn',
+    ...(options.outDir ? { build: { outDir: options.outDir } } : {}),
+    preview: { port: options.port, host: options.host, strictPort: true, open: false },
+  });
 }
 
 async function buildIsStale(): Promise<boolean> {

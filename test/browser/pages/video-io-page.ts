@@ -1,5 +1,5 @@
 import { BrowserFiles } from '../../../runtime/browser/browser-files.ts';
-import { sidecarName } from '../../../runtime/browser/browser-output-path.ts';
+import { graphSidecarPath } from '../../../runtime/host.ts';
 import { createBrowserVideo } from '../../../runtime/browser/browser-video.ts';
 import { openBrowserVideo } from '../../../runtime/browser/browser-video-reader.ts';
 import { createBrowserVideoWriter } from '../../../runtime/browser/browser-video-writer.ts';
@@ -109,7 +109,7 @@ async function reencode(
   await writer.finish();
   return {
     video: toBase64(new Uint8Array(await files.get(output).arrayBuffer())),
-    sidecar: await files.get(sidecarName(output)).text(),
+    sidecar: await files.get(graphSidecarPath(output)).text(),
     frames,
   };
 }
@@ -134,7 +134,7 @@ async function abortAndRefuse(name: string): Promise<{ leftVideo: boolean; leftS
   files.put('notes.mp4', new Blob(['not a video at all']));
   const unreadable = await openBrowserVideo(files, loaded(), 'notes.mp4', { start: 0 }).then(() => 'no error', (error: unknown) => String(error));
   const missing = await openBrowserVideo(files, loaded(), 'never-given.mp4', { start: 0 }).then(() => 'no error', (error: unknown) => String(error));
-  return { leftVideo: files.has('aborted.mp4'), leftSidecar: files.has(sidecarName('aborted.mp4')), refusal, unreadable, missing };
+  return { leftVideo: files.has('aborted.mp4'), leftSidecar: files.has(graphSidecarPath('aborted.mp4')), refusal, unreadable, missing };
 }
 
 /** What readers and writers left in ffmpeg.wasm's file system: nothing, once all are closed, finished or aborted. */
