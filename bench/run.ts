@@ -34,47 +34,26 @@ async function writeResults(name: string, figures: object): Promise<void> {
   console.log(`results written to ${path}`);
 }
 
-/** Memory growth is a failure (exit 1); a missed landmarks target is only reported, it is a goal, not a guarantee. */
+/** Runs one benchmark after the other (side by side they would compete for the two cores), prints and keeps its result. */
+async function runBenchmark<T extends object>(name: string, run: () => Promise<T | { skipped: string }>, format: (result: T) => string): Promise<T | undefined> {
+  const outcome = await run();
+  if ('skipped' in outcome) {
+    console.log(`${name} benchmark cannot run: ${outcome.skipped}\n`);
+    return undefined;
+  }
+  console.log(`${format(outcome)}`);
+  await writeResults(name, outcome);
+  console.log('');
+  return outcome;
+}
+
+/** Memory growth is a failure (exit 1); a missed speed target is only reported: it is a goal, not a guarantee. */
 async function main(): Promise<number> {
-  let code = 0;
-  const memory = await memoryBenchmark(repoRoot);
-  if ('skipped' in memory) {
-    console.log(`memory benchmark cannot run: ${memory.skipped}`);
-  } else {
-    console.log(formatMemoryTable(memory));
-    await writeResults('memory', memory);
-    code = memory.pass ? 0 : 1;
-  }
-
-  // After memory, not beside it: both would compete for the two cores and blur each other's figures.
-  console.log('');
-  const landmarks = await landmarksBenchmark(repoRoot);
-  if ('skipped' in landmarks) {
-    console.log(`landmarks benchmark cannot run: ${landmarks.skipped}`);
-  } else {
-    console.log(formatLandmarksTable(landmarks));
-    await writeResults('landmarks', landmarks);
-  }
-
-  // A missed speed target is reported, like the landmarker's.
-  console.log('');
-  const face2face = await face2faceBenchmark(repoRoot);
-  if ('skipped' in face2face) {
-    console.log(`face2face benchmark cannot run: ${face2face.skipped}`);
-  } else {
-    console.log(formatFace2FaceTable(face2face));
-    await writeResults('face2face', face2face);
-  }
-
-  console.log('');
-  const editor = await editorBenchmark(repoRoot);
-  if ('skipped' in editor) {
-    console.log(`editor benchmark cannot run: ${editor.skipped}`);
-  } else {
-    console.log(formatEditorTable(editor));
-    await writeResults('editor', editor);
-  }
-  return code;
+  const memory = await runBenchmark('memory', () => memoryBenchmark(repoRoot), formatMemoryTable);
+  await runBenchmark('landmarks', () => landmarksBenchmark(repoRoot), formatLandmarksTable);
+  await runBenchmark('face2face', () => face2faceBenchmark(repoRoot), formatFace2FaceTable);
+  await runBenchmark('editor', () => editorBenchmark(repoRoot), formatEditorTable);
+  return memory && !memory.pass ? 1 : 0;
 }
 
 main().then(
