@@ -1,6 +1,7 @@
 import type { AudioTrack } from './audio.ts';
 import type { FaceDetector, FaceDetectorOptions } from './face-detector.ts';
 import type { RgbaImage } from './image.ts';
+import type { ModelFileRef, ModelSession } from './onnx/model-session.ts';
 
 /**
  * Everything that differs between the CLI (Node) and the editor (browser). Nodes reach media, models and devices only
@@ -24,6 +25,10 @@ export interface Host {
   fileIdentity(path: string): Promise<string>;
   /** MediaPipe's face landmarker, from the bundle built out of npm-shipped models (nothing is downloaded). */
   createFaceDetector(options: FaceDetectorOptions): Promise<FaceDetector>;
+  /** Why the model with this catalog id cannot be used here (with the command that gets it), or undefined if it can. */
+  modelProblem(model: string): Promise<string | undefined>;
+  /** Opens one file of a stored model with this host's onnxruntime, on the provider resolved for the run. */
+  openModel(ref: ModelFileRef): Promise<ModelSession>;
   /** A live camera as a stream of `frames` frames; only where the host has one (the editor's browser). */
   openCamera?(options: CameraOptions): Promise<VideoReader>;
 }

@@ -29,5 +29,10 @@ export function createBrowserHost(options: BrowserHostOptions): Host {
     fileIdentity: async (path) => files.identity(path),
     createFaceDetector: (detectorOptions) => createBrowserFaceDetector(detectorOptions, options.landmarker),
     openCamera: openBrowserCamera,
+    // Wired to onnxruntime-web and the served model store in the next commits.
+    modelProblem: async (model) => `model "${model}": models cannot be used in the editor yet`,
+    openModel: async (ref) => {
+      throw new Error(`${ref.model}/${ref.file}: models cannot be used in the editor yet`);
+    },
   };
 }

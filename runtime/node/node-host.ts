@@ -21,5 +21,10 @@ export function createNodeHost(options: { provider?: ProviderRequest } = {}): Ho
       return info ? `${info.size}:${info.mtimeMs}` : 'missing';
     },
     createFaceDetector: createThreadedFaceDetector,
+    // Wired to the model store and onnxruntime-node in the next commits.
+    modelProblem: async (model) => `model "${model}": the model store is not available yet`,
+    openModel: async (ref) => {
+      throw new Error(`${ref.model}/${ref.file}: the model store is not available yet`);
+    },
   };
 }
