@@ -62,6 +62,18 @@ export interface RunSummary {
   cachedNodes: string[];
   /** Seconds each node spent preparing and running (wall clock; stages overlap, so these can add up past the total). */
   nodeSeconds: Record<string, number>;
+  /** Every model the run opened: which node, which file, the provider that ran it and its time per call. */
+  models: ModelUse[];
+}
+
+export interface ModelUse {
+  nodeId: string;
+  /** "model/file.onnx" */
+  label: string;
+  provider: string;
+  runs: number;
+  /** Mean wall-clock milliseconds of one run of the model. */
+  milliseconds: number;
 }
 
 type Outputs = Record<string, unknown>;
@@ -116,10 +128,11 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
   let loopStarted = started;
   let outcome: RunOutcome = 'failed';
 
+  const models: ModelUse[] = [];
   const contextFor = (node: PlannedNode): NodeContext<Record<string, ParamValue>> => ({
     nodeId: node.id,
     params: node.params,
-    host: options.host,
+    host: recordingModels(options.host, node.id, models),
     signal,
     graph: document,
     streaming: node.streaming,
@@ -149,6 +162,7 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
   };
 
   try {
+    await checkModels(nodes, options.host);
     for (const node of nodes.filter((n) => !n.streaming)) {
       const context = contextFor(node);
       const inputs = gatherInputs(node, staticOutputs);
@@ -340,6 +354,39 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     executionProvider: options.host.executionProvider,
     cachedNodes,
     nodeSeconds,
+    models: models.map((use) => ({ ...use, milliseconds: use.runs ? use.milliseconds / use.runs : 0 })),
+  };
+}
+
+/** Every model the graph needs must be there before anything runs: a missing one is named with the way to get it. */
+async function checkModels(nodes: PlannedNode[], host: Host): Promise<void> {
+  const ids = new Set(nodes.flatMap((node) => node.definition.models?.(node.params) ?? []));
+  const problems = (await Promise.all([...ids].map((id) => host.modelProblem(id)))).filter((problem) => problem !== undefined);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+}
+
+/** The host as one node sees it: models it opens are recorded (provider, time per run) for the run's summary. */
+function recordingModels(host: Host, nodeId: string, uses: ModelUse[]): Host {
+  return {
+    ...host,
+    async openModel(ref) {
+      const session = await host.openModel(ref);
+      const use: ModelUse = { nodeId, label: session.label, provider: session.provider, runs: 0, milliseconds: 0 };
+      uses.push(use);
+      return {
+        label: session.label,
+        provider: session.provider,
+        signature: session.signature,
+        async run(feeds) {
+          const started = performance.now();
+          const result = await session.run(feeds);
+          use.milliseconds += performance.now() - started;
+          use.runs++;
+          return result;
+        },
+        release: () => session.release(),
+      };
+    },
   };
 }
 

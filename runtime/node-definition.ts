@@ -119,6 +119,8 @@ export interface NodeDefinition<I extends InputPortSpecs, O extends OutputPortSp
   migrations?: Record<number, (params: Record<string, unknown>) => Record<string, unknown>>;
   /** Stream sources only: the frames this node will produce, from its prepared state. */
   timeline?(state: S): Timeline;
+  /** Catalog ids of the models the node opens with these params: checked before anything runs. */
+  models?(params: ParamValues<P>): string[];
   /** Identity of what the params point at (a file's size and time), so cached results notice a changed file. */
   cacheKey?(ctx: NodeContext<ParamValues<P>>): Promise<string>;
   prepare?(ctx: NodeContext<ParamValues<P>>, inputs: Partial<InputValues<I>>): Promise<S>;

@@ -30,7 +30,16 @@ export function jsonReporter(): ProgressReporter {
     },
     warning: (w) => line({ type: 'warning', node: w.nodeId, message: w.message }),
     done: (s, output) =>
-      line({ type: 'done', output, frames: s.frames, seconds: round(s.seconds), fps: round(s.fps), provider: s.executionProvider, warnings: s.warnings.length }),
+      line({
+        type: 'done',
+        output,
+        frames: s.frames,
+        seconds: round(s.seconds),
+        fps: round(s.fps),
+        provider: s.executionProvider,
+        warnings: s.warnings.length,
+        models: s.models.map((use) => ({ node: use.nodeId, model: use.label, provider: use.provider, runs: use.runs, ms: round(use.milliseconds) })),
+      }),
     stop() {},
   };
 }
@@ -71,6 +80,10 @@ export function terminalReporter(): ProgressReporter {
         `${where}${s.frames} frames in ${s.seconds.toFixed(1)} s (${s.fps.toFixed(1)} fps), execution provider ${s.executionProvider}` +
           `${s.warnings.length > 0 ? `, ${s.warnings.length} warning${s.warnings.length === 1 ? '' : 's'}` : ''}\n`,
       );
+      // Users want to know which device ran each model, and what it cost.
+      for (const use of s.models) {
+        process.stdout.write(`  ${use.label} (node "${use.nodeId}") ran on ${use.provider}: ${use.milliseconds.toFixed(1)} ms a run, ${use.runs} runs\n`);
+      }
     },
     stop() {
       if (started) bar.stop();
