@@ -1,0 +1,305 @@
+import {
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  declaredShape,
+  decodeModel,
+  defaultOpset,
+  elementTypeName,
+  elementTypes,
+  encodeModel,
+  intAttribute,
+  makeNode,
+  makeTensor,
+  stringAttribute,
+} from './onnx-graph.ts';
+
+/**
+ * GridSample as standard ops, for providers that lack it: onnxruntime's WebGPU (JSEP) and CUDA providers run only
+ * 4-D GridSample, and LivePortrait's warping module samples 5-D volumes. Trilinear (or bilinear) sampling becomes
+ * eight (or four) Gathers from the volume laid out channel-last, weighted and summed. X is padded by one zero voxel
+ * on each spatial side, so a corner clamped to that border reads zero: "zeros" padding with no boolean masks. Every op
+ * used is one the JSEP WebGPU provider registers (Pad, Transpose, Reshape, Split, Squeeze, Mul, Add, Sub, Floor, Clip,
+ * Cast, Gather; Shape and Range only where a dimension is not declared).
+ */
+
+export interface GridSampleRewriteOptions {
+  /** The ranks of X to rewrite: 5 by default (the 4-D op runs on those providers); 4 is supported too. */
+  ranks?: number[];
+}
+
+export interface GridSampleRewrite {
+  /** The GridSample nodes replaced, by name (or by output where the node has none). */
+  replaced: string[];
+  /** The ones kept as they were, each with the reason. */
+  leftAlone: { node: string; why: string }[];
+}
+
+const supportedRanks = [4, 5];
+
+/** Replaces GridSample nodes of the top-level graph in place (subgraphs are not visited). */
+export function rewriteGridSample(model: ModelProto, options: GridSampleRewriteOptions = {}): GridSampleRewrite {
+  const ranks = options.ranks ?? [5];
+  const graph = model.graph;
+  const result: GridSampleRewrite = { replaced: [], leftAlone: [] };
+  if (!graph) return result;
+  const taken = takenNames(model);
+  const opset = defaultOpset(model);
+  const nodes: NodeProto[] = [];
+  let count = 0;
+  for (const node of graph.node ?? []) {
+    if (node.opType !== 'GridSample' || (node.domain && node.domain !== 'ai.onnx')) {
+      nodes.push(node);
+      continue;
+    }
+    const label = node.name || node.output?.[0] || 'GridSample';
+    const plan = planFor(model, node, opset, ranks);
+    if (typeof plan === 'string') {
+      result.leftAlone.push({ node: label, why: plan });
+      nodes.push(node);
+      continue;
+    }
+    const patch = new GraphPatch(`gridsample_rewrite${count++}/`, taken);
+    emitSampling(patch, plan);
+    nodes.push(...patch.nodes);
+    graph.initializer = [...(graph.initializer ?? []), ...patch.initializers];
+    result.replaced.push(label);
+  }
+  graph.node = nodes;
+  return result;
+}
+
+/** The same on an encoded model: the bytes come back re-encoded only where something was replaced. */
+export function rewriteGridSampleBytes(bytes: Uint8Array, options: GridSampleRewriteOptions = {}): GridSampleRewrite & { bytes: Uint8Array } {
+  const model = decodeModel(bytes);
+  const rewrite = rewriteGridSample(model, options);
+  return { ...rewrite, bytes: rewrite.replaced.length ? encodeModel(model) : bytes };
+}
+
+type FloatType = 'float32' | 'float16' | 'float64';
+
+interface SamplingPlan {
+  x: string;
+  grid: string;
+  y: string;
+  rank: number;
+  alignCorners: boolean;
+  xType: FloatType;
+  gridType: FloatType;
+  /** X's declared dimensions; a string where the file leaves one free. */
+  xShape: (number | string)[];
+  /** The batch size, where X or grid declares it. */
+  batch: number | undefined;
+}
+
+/** What to emit for this node, or why it stays. */
+function planFor(model: ModelProto, node: NodeProto, opset: number, ranks: number[]): SamplingPlan | string {
+  const [x, grid] = node.input ?? [];
+  const y = node.output?.[0];
+  if (!x || !grid || !y) return 'inputs or output missing';
+  const mode = stringAttribute(node, 'mode', opset >= 20 ? 'linear' : 'bilinear');
+  if (mode !== 'linear' && mode !== 'bilinear') return `mode "${mode}": only linear (bilinear) sampling is rewritten`;
+  const padding = stringAttribute(node, 'padding_mode', 'zeros');
+  if (padding !== 'zeros') return `padding_mode "${padding}": only zeros padding is rewritten`;
+  const xShape = declaredShape(model, x);
+  const gridShape = declaredShape(model, grid);
+  const rank = xShape?.length ?? gridShape?.length;
+  if (rank === undefined) return 'rank unknown: neither X nor grid has a declared shape';
+  if (!ranks.includes(rank)) return `${rank}-D: rewriting only ranks ${ranks.join(', ')}`;
+  if (!supportedRanks.includes(rank)) return `${rank}-D: only 4-D and 5-D GridSample can be rewritten`;
+  const xType = declaredType(model, x);
+  const gridType = declaredType(model, grid);
+  if (!isFloat(xType) || !isFloat(gridType)) return `element types unknown or not float (X ${xType ?? 'unknown'}, grid ${gridType ?? 'unknown'})`;
+  const known = (dim: number | string | undefined) => (typeof dim === 'number' ? dim : undefined);
+  return {
+    x,
+    grid,
+    y,
+    rank,
+    alignCorners: intAttribute(node, 'align_corners', 0) === 1,
+    xType,
+    gridType,
+    xShape: xShape ?? new Array<string>(rank).fill('?'),
+    batch: known(xShape?.[0]) ?? known(gridShape?.[0]),
+  };
+}
+
+const isFloat = (type: string | undefined): type is FloatType => type === 'float32' || type === 'float16' || type === 'float64';
+
+function declaredType(model: ModelProto, name: string): string | undefined {
+  const graph = model.graph;
+  const value = [...(graph?.input ?? []), ...(graph?.output ?? []), ...(graph?.valueInfo ?? [])].find((item) => item.name === name);
+  const code = value?.type?.tensorType?.elemType ?? graph?.initializer?.find((item) => item.name === name)?.dataType;
+  return code ? elementTypeName(code) : undefined;
+}
+
+/** Every tensor and node name in the graph, so that new ones never collide. */
+function takenNames(model: ModelProto): Set<string> {
+  const graph = model.graph;
+  const names = new Set<string>();
+  for (const node of graph?.node ?? []) {
+    if (node.name) names.add(node.name);
+    for (const name of [...(node.input ?? []), ...(node.output ?? [])]) names.add(name);
+  }
+  for (const value of [...(graph?.input ?? []), ...(graph?.output ?? []), ...(graph?.valueInfo ?? []), ...(graph?.initializer ?? [])]) {
+    if (value.name) names.add(value.name);
+  }
+  return names;
+}
+
+/** A number known now, or the name of a 0-D tensor computed in the graph. */
+type Scalar = number | string;
+
+/** New nodes and initializers under one prefix. */
+class GraphPatch {
+  readonly nodes: NodeProto[] = [];
+  readonly initializers: TensorProto[] = [];
+  private readonly scalars = new Map<string, string>();
+  constructor(
+    private readonly prefix: string,
+    private readonly taken: Set<string>,
+  ) {}
+
+  name(base: string): string {
+    let name = `${this.prefix}${base}`;
+    for (let i = 1; this.taken.has(name); i++) name = `${this.prefix}${base}_${i}`;
+    this.taken.add(name);
+    return name;
+  }
+
+  constant(base: string, type: 'float32' | 'int64' | 'int32', dims: readonly number[], values: ArrayLike<number>): string {
+    const name = this.name(base);
+    this.initializers.push(makeTensor(name, type, dims, values));
+    return name;
+  }
+
+  op(opType: string, inputs: string[], attributes: Parameters<typeof makeNode>[3] = {}, base = opType.toLowerCase()): string {
+    const output = this.name(base);
+    this.nodes.push(makeNode(opType, inputs, [output], attributes));
+    return output;
+  }
+
+  /** A node writing to an existing name (the replaced node's output). */
+  opInto(opType: string, inputs: string[], output: string, attributes: Parameters<typeof makeNode>[3] = {}): void {
+    this.nodes.push(makeNode(opType, inputs, [output], attributes, this.name(opType.toLowerCase())));
+  }
+
+  /** A 0-D tensor holding `value`; one initializer per distinct constant. */
+  scalar(value: Scalar, type: 'float32' | 'int32'): string {
+    if (typeof value === 'string') return value;
+    const key = `${type === 'int32' ? 'i' : 'f'}${value}`;
+    let name = this.scalars.get(key);
+    if (!name) this.scalars.set(key, (name = this.constant(key, type, [], [value])));
+    return name;
+  }
+
+  /** a op b, folded where both are known. */
+  arith(op: 'Add' | 'Sub' | 'Mul' | 'Div', a: Scalar, b: Scalar, type: 'float32' | 'int32'): Scalar {
+    if (typeof a === 'number' && typeof b === 'number') return op === 'Add' ? a + b : op === 'Sub' ? a - b : op === 'Mul' ? a * b : a / b;
+    return this.op(op, [this.scalar(a, type), this.scalar(b, type)]);
+  }
+
+  toFloat(value: Scalar): Scalar {
+    return typeof value === 'number' ? value : this.op('Cast', [value], { to: elementTypes.float32! });
+  }
+}
+
+/** The nodes that compute GridSample's output with the same name; constants go to the patch's initializers. */
+function emitSampling(patch: GraphPatch, plan: SamplingPlan): void {
+  const { rank, xShape } = plan;
+  const spatial = rank - 2;
+  const FLOAT = elementTypes.float32!;
+  const INT32 = elementTypes.int32!;
+  let axes0: string | undefined;
+  const axesLast = patch.constant('axes_last', 'int64', [1], [-1]);
+
+  // X's dimension `axis` as an int32 scalar: declared, or read with Shape.
+  const dim = (axis: number): Scalar => {
+    const declared = xShape[axis];
+    if (typeof declared === 'number') return declared;
+    const shape = patch.op('Shape', [plan.x], { start: axis, end: axis + 1 });
+    axes0 ??= patch.constant('axes0', 'int64', [1], [0]);
+    return patch.op('Squeeze', [patch.op('Cast', [shape], { to: INT32 }), axes0]);
+  };
+  const sizes = Array.from({ length: spatial }, (_, j) => dim(2 + j));
+  const padded = sizes.map((size) => patch.arith('Add', size, 2, 'int32'));
+  // Flat offsets in the padded volume: stride of each spatial axis, and of the batch.
+  const strides = padded.map((_, j) => padded.slice(j + 1).reduce<Scalar>((product, size) => patch.arith('Mul', product, size, 'int32'), 1));
+  const volume = padded.reduce<Scalar>((product, size) => patch.arith('Mul', product, size, 'int32'), 1);
+
+  // The volume channel-last, one row of C values per padded voxel: [N*(D+2)*(H+2)*(W+2), C].
+  const pads = patch.constant('pads', 'int64', [2 * rank], [0, 0, ...sizes.map(() => 1), 0, 0, ...sizes.map(() => 1)]);
+  const paddedX = patch.op('Pad', [plan.x, pads], {}, 'x_padded');
+  const channelLast = patch.op('Transpose', [paddedX], { perm: [0, ...sizes.map((_, j) => 2 + j), 1] }, 'x_channel_last');
+  const rowShape =
+    typeof xShape[1] === 'number'
+      ? patch.constant('rows_shape', 'int64', [2], [-1, xShape[1]])
+      : patch.op('Concat', [patch.constant('minus_one', 'int64', [1], [-1]), patch.op('Shape', [plan.x], { start: 1, end: 2 })], { axis: 0 });
+  const rows = patch.op('Reshape', [channelLast, rowShape], {}, 'x_rows');
+
+  // Grid coordinates, last axis (x, y[, z]) = (W, H[, D]): each [N, *out, 1] in float32.
+  const gridF = plan.gridType === 'float32' ? plan.grid : patch.op('Cast', [plan.grid], { to: FLOAT }, 'grid_f32');
+  const split = patch.constant('split', 'int64', [spatial], new Array<number>(spatial).fill(1));
+  const components = Array.from({ length: spatial }, (_, k) => patch.name(`grid_${'xyz'[k]}`));
+  patch.nodes.push(makeNode('Split', [gridF, split], components, { axis: -1 }, patch.name('split')));
+
+  const zero = patch.scalar(0, 'float32');
+  const one = patch.scalar(1, 'float32');
+  const axisTerms = sizes.map((size, j) => {
+    const g = components[spatial - 1 - j]!;
+    const sizeF = patch.toFloat(size);
+    // Unnormalize, shifted by the one-voxel pad: align_corners 1 maps -1..1 to voxel centres 0..size-1, 0 to edges.
+    const scale = plan.alignCorners ? patch.arith('Div', patch.arith('Sub', sizeF, 1, 'float32'), 2, 'float32') : patch.arith('Div', sizeF, 2, 'float32');
+    const offset = patch.arith('Add', patch.arith('Div', patch.arith('Sub', sizeF, 1, 'float32'), 2, 'float32'), 1, 'float32');
+    const coordinate = patch.op('Add', [patch.op('Mul', [g, patch.scalar(scale, 'float32')]), patch.scalar(offset, 'float32')]);
+    const lower = patch.op('Floor', [coordinate]);
+    const upperWeight = patch.op('Sub', [coordinate, lower]);
+    const lowerWeight = patch.op('Sub', [one, upperWeight]);
+    // Corners beyond the pad clamp onto it and read zero; their weights stay those of the true corner.
+    const last = patch.scalar(patch.arith('Add', sizeF, 1, 'float32'), 'float32');
+    const lowerFlat = patch.op('Squeeze', [lower, axesLast]);
+    const index = (corner: string) => {
+      const clamped = patch.op('Cast', [patch.op('Clip', [corner, zero, last])], { to: INT32 });
+      return strides[j] === 1 ? clamped : patch.op('Mul', [clamped, patch.scalar(strides[j]!, 'int32')]);
+    };
+    return [
+      { index: index(lowerFlat), weight: lowerWeight },
+      { index: index(patch.op('Add', [lowerFlat, one])), weight: upperWeight },
+    ];
+  });
+
+  // The batch's offset into the rows, [N, 1, ...]; none for a single declared batch.
+  const batchOffset = batchOffsets(patch, plan, volume);
+
+  let corners: { index?: string; weight?: string }[] = [{ index: batchOffset }];
+  for (const terms of axisTerms) {
+    corners = corners.flatMap((corner) =>
+      terms.map((term) => ({
+        index: corner.index ? patch.op('Add', [corner.index, term.index]) : term.index,
+        weight: corner.weight ? patch.op('Mul', [corner.weight, term.weight]) : term.weight,
+      })),
+    );
+  }
+
+  let sum: string | undefined;
+  for (const corner of corners) {
+    const values = patch.op('Gather', [rows, corner.index!], { axis: 0 });
+    const weight = plan.xType === 'float32' ? corner.weight! : patch.op('Cast', [corner.weight!], { to: elementTypes[plan.xType]! });
+    const weighted = patch.op('Mul', [values, weight]);
+    sum = sum ? patch.op('Add', [sum, weighted]) : weighted;
+  }
+  // [N, *out, C] back to [N, C, *out].
+  patch.opInto('Transpose', [sum!], plan.y, { perm: [0, spatial + 1, ...sizes.map((_, j) => 1 + j)] });
+}
+
+function batchOffsets(patch: GraphPatch, plan: SamplingPlan, volume: Scalar): string | undefined {
+  const ones = new Array<number>(plan.rank - 2).fill(1);
+  if (plan.batch === 1) return undefined;
+  if (plan.batch !== undefined && typeof volume === 'number') {
+    return patch.constant('batch_offsets', 'int32', [plan.batch, ...ones], Array.from({ length: plan.batch }, (_, n) => n * volume));
+  }
+  const batch = plan.batch ?? patch.op('Squeeze', [patch.op('Cast', [patch.op('Shape', [plan.x], { start: 0, end: 1 })], { to: elementTypes.int32! }), patch.constant('batch_axes', 'int64', [1], [0])]);
+  const range = patch.op('Range', [patch.scalar(0, 'int32'), patch.scalar(batch, 'int32'), patch.scalar(1, 'int32')]);
+  const column = patch.op('Reshape', [range, patch.constant('batch_shape', 'int64', [plan.rank - 1], [-1, ...ones])]);
+  return patch.op('Mul', [column, patch.scalar(volume, 'int32')]);
+}
