@@ -23,6 +23,8 @@ class AppearanceFeatures(nn.Module):
     def __init__(self):
         super().__init__()
         self.mix = nn.Conv2d(3, 20, 1)
+        with torch.no_grad():
+            self.mix.bias.zero_()
 
     def forward(self, img):
         colour = F.pixel_unshuffle(F.avg_pool2d(img, 2), 2)  # [1,12,64,64]: the crop at 128x128
@@ -63,6 +65,7 @@ class WarpingSpade(nn.Module):
         self.refine = nn.Conv2d(20, 3, 3, padding=1)
         with torch.no_grad():
             self.refine.weight.mul_(0.01)
+            self.refine.bias.zero_()
         z, y, x = torch.meshgrid(*(torch.linspace(-1 + 1 / n, 1 - 1 / n, n) for n in (16, 64, 64)), indexing='ij')
         self.register_buffer('identity', torch.stack([x, y, z], -1).unsqueeze(0))  # [1,16,64,64,3]
 
