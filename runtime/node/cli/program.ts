@@ -5,6 +5,14 @@ import { doctorCommand } from './doctor-command.ts';
 import { editorCommand } from './editor-command.ts';
 import { evalCommand } from './eval-command.ts';
 import { landmarksCommand } from './landmarks-command.ts';
+import {
+  modelsImportCommand,
+  modelsListCommand,
+  modelsPathCommand,
+  modelsPullCommand,
+  modelsRemoveCommand,
+  modelsVerifyCommand,
+} from './models-command.ts';
 import { nodesCommand } from './nodes-command.ts';
 import { renderCommand } from './render-command.ts';
 import { validateCommand } from './validate-command.ts';
@@ -21,6 +29,7 @@ export function createProgram(): Command {
     .showSuggestionAfterError()
     .exitOverride();
   const debug = new Option('--debug', 'print stack traces with errors');
+  const modelsDir = new Option('--models-dir <dir>', 'the model store folder (default: VIVIFY_MODELS_DIR, else vivify/models in the user cache folder)');
 
   program
     .command('render')
@@ -34,6 +43,7 @@ export function createProgram(): Command {
     .addOption(new Option('--provider <name>', 'where ONNX models run').choices(providerRequests).default('auto'))
     .option('--force', 'replace the output if it exists')
     .option('--json', 'print progress and the summary as JSON lines')
+    .addOption(modelsDir)
     .addOption(debug)
     .action(renderCommand);
 
@@ -90,6 +100,40 @@ export function createProgram(): Command {
     .addOption(debug)
     .action(doctorCommand);
 
-  for (const command of program.commands) command.exitOverride().showSuggestionAfterError();
+  const models = program
+    .command('models')
+    .description(
+      'The model store: large ONNX weights some nodes need, never downloaded unless you ask. ' +
+        '`models list` shows the catalog and what is installed; `models pull <id>` downloads a model (resumable, checked by sha256 and signature); ' +
+        '`models import <id> <dir-or-files...>` takes files you already have; `models verify [id]` re-checks the hashes; ' +
+        '`models path <id>` prints its folder; `models remove <id>` deletes it. `--json` prints list, pull and verify as JSON.',
+    )
+    .addOption(modelsDir)
+    .addOption(debug);
+  const json = new Option('--json', 'print the result as JSON');
+  models.command('list').description('List the catalog: title, task, licence, size and what is installed.').addOption(json).action(modelsListCommand);
+  models
+    .command('pull')
+    .description('Download a model into the store, resuming an interrupted download; checks each file before installing it.')
+    .argument('<id>', 'the model id, as listed by vivify models list')
+    .addOption(json)
+    .action(modelsPullCommand);
+  models
+    .command('import')
+    .description('Install a model from files you already have: each is picked by name and checked against the catalog.')
+    .argument('<id>', 'the model id')
+    .argument('<dir-or-files...>', 'folders holding the files, or the files themselves')
+    .action(modelsImportCommand);
+  models
+    .command('verify')
+    .description('Hash the installed files again and compare them with the catalog or the lock.')
+    .argument('[id]', 'one model (default: every model in the store)')
+    .addOption(json)
+    .action(modelsVerifyCommand);
+  models.command('path').description("Print an installed model's folder.").argument('<id>', 'the model id').action(modelsPathCommand);
+  models.command('remove').description('Delete a model from the store, with its lock entries.').argument('<id>', 'the model id').action(modelsRemoveCommand);
+
+  const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+  for (const command of all(program).slice(1)) command.exitOverride().showSuggestionAfterError();
   return program;
 }

@@ -1,0 +1,115 @@
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { VivifyError } from '../../errors.ts';
+import type { CatalogEntry, CatalogFile } from '../../models/catalog.ts';
+import { fileSignatureProblems } from '../../models/signature-check.ts';
+import { formatBytes } from './byte-size.ts';
+import { DownloadError, downloadToPart } from './download.ts';
+import { downloadExpectation, installedExpectation } from './expected-hash.ts';
+import { sha256Bytes } from './file-hash.ts';
+import { lockedFileOf, readLock, recordFile } from './lock-file.ts';
+import { acquirePullGuard } from './pull-guard.ts';
+import type { PullEvents, PulledFile } from './pull-progress.ts';
+import { modelFilePath, modelFolder, partFilePath, storeOption } from './store-location.ts';
+
+/**
+ * Fetches every file of a model into the store. Each file downloads to `<file>.part` (resumed where an earlier pull
+ * stopped), is checked (sha256 against the catalog or the lock, then its ONNX signature against the catalog) and
+ * only then renamed to its name, so nothing half-written or wrong is ever opened. The first failure stops the pull
+ * with one sentence; files already done stay, and the next pull skips them.
+ */
+export async function pullModel(storeDir: string, entry: CatalogEntry, events: PullEvents, signal?: AbortSignal): Promise<PulledFile[]> {
+  const release = await acquirePullGuard(modelFolder(storeDir, entry.id), entry.id);
+  try {
+    const results: PulledFile[] = [];
+    for (const file of entry.files) results.push(await pullFile(storeDir, entry, file, events, signal));
+    return results;
+  } finally {
+    await release();
+  }
+}
+
+async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile, events: PullEvents, signal?: AbortSignal): Promise<PulledFile> {
+  const finalPath = modelFilePath(storeDir, entry.id, file.name);
+  const partPath = partFilePath(storeDir, entry.id, file.name);
+  const locked = lockedFileOf(await readLock(storeDir), entry.id, file.name);
+
+  const installed = await readIfFile(finalPath);
+  if (installed) {
+    const sha256 = sha256Bytes(installed);
+    const expected = installedExpectation(file, locked);
+    if (expected?.sha256 === sha256) {
+      const result: PulledFile = { file: file.name, status: 'present', sha256, size: installed.byteLength, checkedAgainst: expected.against };
+      events.fileDone(result);
+      return result;
+    }
+    if (!expected && fileSignatureProblems(file.name, file.signature, installed).length === 0) {
+      // Put there by hand: it has the right signature, so it is kept and recorded as an import in place.
+      await recordFile(storeDir, entry.id, file.name, { sha256, size: installed.byteLength, url: null, source: 'imported', from: finalPath });
+      const result: PulledFile = { file: file.name, status: 'present', sha256, size: installed.byteLength, checkedAgainst: 'recorded' };
+      events.fileDone(result);
+      return result;
+    }
+    events.note(`${file.name}: the installed file is damaged (sha256 ${sha256}${expected ? `, expected ${expected.sha256}` : ''}); downloading it again`);
+    await rm(finalPath, { force: true });
+  }
+
+  await mkdir(modelFolder(storeDir, entry.id), { recursive: true });
+  try {
+    await downloadToPart(
+      file.url,
+      partPath,
+      {
+        start: (info) => events.downloadStart(file.name, { url: file.url, ...info, total: info.total ?? file.size ?? undefined }),
+        progress: (bytes) => events.downloadProgress(file.name, bytes),
+      },
+      signal,
+    );
+  } catch (error) {
+    if (error instanceof DownloadError) throw new VivifyError(downloadFailure(storeDir, entry, error));
+    throw error;
+  } finally {
+    events.downloadEnd(file.name);
+  }
+
+  const bytes = await readFile(partPath);
+  const sha256 = sha256Bytes(bytes);
+  const refuse = async (why: string) => {
+    await rm(partPath, { force: true });
+    return new VivifyError(`${file.name} from ${file.url} ${why}; the download was removed`);
+  };
+  const expected = downloadExpectation(file, locked);
+  if (expected && expected.sha256 !== sha256) {
+    const whose = expected.against === 'catalog' ? 'the catalog' : 'the lock, from its first download';
+    throw await refuse(`is not the expected file: its sha256 should be ${expected.sha256} (${whose}), got ${sha256}`);
+  }
+  if (file.size && bytes.byteLength !== file.size) {
+    throw await refuse(`is not the expected file: it should be ${file.size} bytes, got ${bytes.byteLength}`);
+  }
+  const problems = fileSignatureProblems(file.name, file.signature, bytes);
+  if (problems.length > 0) throw await refuse(`is not the model the catalog describes (${problems.join('; ')})`);
+
+  await rename(partPath, finalPath);
+  await recordFile(storeDir, entry.id, file.name, { sha256, size: bytes.byteLength, url: file.url, source: 'downloaded' });
+  const result: PulledFile = { file: file.name, status: 'downloaded', sha256, size: bytes.byteLength, checkedAgainst: expected?.against ?? 'recorded' };
+  events.fileDone(result);
+  return result;
+}
+
+/** One sentence: the URL, what went wrong, what was kept, and how to do without the network. */
+function downloadFailure(storeDir: string, entry: CatalogEntry, error: DownloadError): string {
+  const option = storeOption(storeDir);
+  const kept =
+    error.partBytes > 0
+      ? `; the ${formatBytes(error.partBytes)}${error.total ? ` of ${formatBytes(error.total)}` : ''} received are kept and vivify models pull ${entry.id}${option} resumes from there`
+      : '';
+  return `could not download ${error.url}: ${error.reason}${kept}; with the files at hand, import them instead: vivify models import ${entry.id} <folder>${option}`;
+}
+
+async function readIfFile(path: string): Promise<Buffer | undefined> {
+  try {
+    if (!(await stat(path)).isFile()) return undefined;
+    return await readFile(path);
+  } catch {
+    return undefined;
+  }
+}
