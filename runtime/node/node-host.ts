@@ -4,14 +4,18 @@ import { type ProviderRequest, resolveProvider } from './execution-providers.ts'
 import { readImageFile } from './image-file.ts';
 import { createThreadedFaceDetector } from './mediapipe/threaded-face-detector.ts';
 import { checkOutputPath } from './output-file.ts';
+import { modelFilePath, modelProblem, resolveModelsDir } from './model-store/index.ts';
+import { openNodeModel } from './onnx-session.ts';
 import { openVideoFile } from './video-reader.ts';
 import { createVideoFileWriter } from './video-writer.ts';
 
-/** The host for the CLI: files on disk, ffmpeg processes for video, onnxruntime-node for models. */
-export function createNodeHost(options: { provider?: ProviderRequest } = {}): Host {
+/** The host for the CLI: files on disk, ffmpeg processes for video, onnxruntime-node for models from the model store. */
+export function createNodeHost(options: { provider?: ProviderRequest; modelsDir?: string } = {}): Host {
+  const executionProvider = resolveProvider(options.provider ?? 'auto');
+  const modelsDir = resolveModelsDir(options.modelsDir);
   return {
     name: 'node',
-    executionProvider: resolveProvider(options.provider ?? 'auto'),
+    executionProvider,
     readImage: readImageFile,
     openVideo: openVideoFile,
     checkOutputPath,
@@ -21,10 +25,7 @@ export function createNodeHost(options: { provider?: ProviderRequest } = {}): Ho
       return info ? `${info.size}:${info.mtimeMs}` : 'missing';
     },
     createFaceDetector: createThreadedFaceDetector,
-    // Wired to the model store and onnxruntime-node in the next commits.
-    modelProblem: async (model) => `model "${model}": the model store is not available yet`,
-    openModel: async (ref) => {
-      throw new Error(`${ref.model}/${ref.file}: the model store is not available yet`);
-    },
+    modelProblem: (model) => modelProblem(modelsDir, model),
+    openModel: (ref) => openNodeModel(modelFilePath(modelsDir, ref.model, ref.file), `${ref.model}/${ref.file}`, executionProvider),
   };
 }

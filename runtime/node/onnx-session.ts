@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import * as ort from 'onnxruntime-node';
 import type { ModelSession } from '../onnx/model-session.ts';
+import { rewriteGridSampleBytes } from '../onnx/grid-sample-rewrite.ts';
 import { modelSessionFrom } from '../onnx/ort-session.ts';
 
 /**
@@ -17,5 +18,5 @@ export async function openNodeModel(path: string, label: string, provider: strin
 }
 
 async function forCuda(path: string): Promise<Uint8Array> {
-  return new Uint8Array(await readFile(path));
+  return rewriteGridSampleBytes(new Uint8Array(await readFile(path))).bytes;
 }

@@ -70,10 +70,12 @@ class WarpingSpade(nn.Module):
         self.register_buffer('identity', torch.stack([x, y, z], -1).unsqueeze(0))  # [1,16,64,64,3]
 
     def forward(self, feature_3d, kp_driving, kp_source):
-        offset = self.identity.unsqueeze(4) - kp_driving.view(1, 1, 1, 1, KP, 3)  # [1,16,64,64,21,3]
-        weight = torch.exp(-(offset[..., :2] ** 2).sum(-1) / (2 * 0.04))  # by image-plane distance
+        # Weights by image-plane distance, so the motion is worked out on one 64x64 slice and shared by all 16.
+        plane = self.identity[:, :1, :, :, :2].unsqueeze(4)  # [1,1,64,64,1,2]
+        offset = plane - kp_driving[..., :2].view(1, 1, 1, 1, KP, 2)
+        weight = torch.exp(-(offset ** 2).sum(-1) / (2 * 0.04))  # [1,1,64,64,21]
         motion = (weight.unsqueeze(-1) * (kp_source - kp_driving).view(1, 1, 1, 1, KP, 3)).sum(4)
-        motion = motion / (weight.sum(4, keepdim=True) + 0.2)
+        motion = motion / (weight.sum(4, keepdim=True) + 0.2)  # [1,1,64,64,3]
         grid = self.identity + motion
         warped = F.grid_sample(feature_3d, grid, mode='bilinear', padding_mode='zeros', align_corners=False)
         # ONNX shape inference knows only 4-D GridSample at opset 16: a reshape to the known size restores the shapes

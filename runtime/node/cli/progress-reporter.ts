@@ -82,7 +82,7 @@ export function terminalReporter(): ProgressReporter {
       );
       // Users want to know which device ran each model, and what it cost.
       for (const use of s.models) {
-        process.stdout.write(`  ${use.label} (node "${use.nodeId}") ran on ${use.provider}: ${use.milliseconds.toFixed(1)} ms a run, ${use.runs} runs\n`);
+        process.stdout.write(`  ${use.label} (node "${use.nodeId}") ran on ${use.provider}: ${use.milliseconds.toFixed(1)} ms a run, ${use.runs} run${use.runs === 1 ? '' : 's'}\n`);
       }
     },
     stop() {

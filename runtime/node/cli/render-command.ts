@@ -20,11 +20,12 @@ export interface RenderOptions {
   provider: ProviderRequest;
   force?: boolean;
   json?: boolean;
+  modelsDir?: string;
 }
 
 export async function renderCommand(graphPath: string, options: RenderOptions): Promise<void> {
   const registry = createRegistry();
-  const host = createNodeHost({ provider: options.provider });
+  const host = createNodeHost({ provider: options.provider, modelsDir: options.modelsDir });
   const frames = parseFrameRange(options.frames);
   const loaded = await readGraphFile(graphPath, registry);
   const inputs: Record<string, string> = {};
