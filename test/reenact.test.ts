@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHost } from '../runtime/node/node-host.ts';
-import type { FaceLandmarks } from '../runtime/face.ts';
+import type { DetectedFace } from '../runtime/face-detector.ts';
 import { hasSharedMedia, listFiles, makeTempDir, probeFile, runCli, sharedMedia } from './support/cli.ts';
 import { liveportraitStandins, standinsUnavailable } from './support/liveportrait-standins.ts';
 
@@ -70,7 +70,7 @@ describe.skipIf(!hasSharedMedia || standinsUnavailable !== undefined)('reenact-p
   }, 300_000);
 });
 
-async function faceIn(path: string): Promise<FaceLandmarks> {
+async function faceIn(path: string): Promise<DetectedFace> {
   const host = createNodeHost();
   const image = await host.readImage(path);
   const detector = await host.createFaceDetector({ mode: 'image', maxFaces: 1, minConfidence: 0.5 });
