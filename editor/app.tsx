@@ -2,6 +2,7 @@ import { createEffect, createSignal, For, on, onCleanup, onMount, Show } from 's
 import { createRegistry } from '../nodes/index.ts';
 import { BrowserFiles } from '../runtime/browser/browser-files.ts';
 import { createBrowserHost } from '../runtime/browser/browser-host.ts';
+import { onnxruntimeWebFolder } from '../runtime/browser/browser-onnx.ts';
 import { createBrowserVideo } from '../runtime/browser/browser-video.ts';
 import type { FfmpegWasm } from '../runtime/browser/ffmpeg-wasm.ts';
 import type { RgbaImage } from '../runtime/image.ts';
@@ -39,6 +40,7 @@ export function App(props: AppProps) {
     video: createBrowserVideo(files, props.ffmpeg),
     executionProvider: props.executionProvider,
     landmarker: { wasmFolderUrl: new URL(editorAssets.mediapipeFolder, document.baseURI).href, bundleUrl: new URL(editorAssets.landmarkerBundle, document.baseURI).href },
+    models: { storeUrl: new URL('models/', document.baseURI).href, runtimeUrl: new URL(`${onnxruntimeWebFolder}/`, document.baseURI).href },
   });
   const cache = new ResultCache();
   const frameCache = new FrameCache();

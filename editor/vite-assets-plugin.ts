@@ -3,7 +3,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Plugin } from 'vite';
 import { buildFaceLandmarkerBundle } from '../models/face-landmarker/build-bundle.ts';
+import { onnxruntimeWebFiles, onnxruntimeWebFolder } from '../runtime/browser/browser-onnx.ts';
 import { editorAssets } from './editor-assets.ts';
+import { modelStoreMiddleware } from './model-store-middleware.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -11,6 +13,7 @@ const require = createRequire(import.meta.url);
 function assetSources(): Record<string, () => Promise<Uint8Array>> {
   const mediapipe = join(dirname(require.resolve('@mediapipe/tasks-vision')), 'wasm');
   const ffmpeg = join(dirname(require.resolve('@ffmpeg/core')), '..', 'esm');
+  const onnxruntime = onnxruntimeWebDist();
   const file = (path: string) => () => readFile(path);
   let bundle: Promise<Uint8Array> | undefined;
   return {
@@ -19,15 +22,37 @@ function assetSources(): Record<string, () => Promise<Uint8Array>> {
     [editorAssets.landmarkerBundle]: () => (bundle ??= buildFaceLandmarkerBundle().then((built) => built.bytes)),
     [editorAssets.ffmpegCore]: file(join(ffmpeg, 'ffmpeg-core.js')),
     [editorAssets.ffmpegWasm]: file(join(ffmpeg, 'ffmpeg-core.wasm')),
+    ...Object.fromEntries(onnxruntimeWebFiles.map((name) => [`${onnxruntimeWebFolder}/${name}`, file(join(onnxruntime, name))])),
   };
 }
 
-/** Serves the editor's vendor assets in development and writes them into the static build. */
+/** onnxruntime-web's dist folder (its "require" entry lies there). */
+function onnxruntimeWebDist(): string {
+  return dirname(require.resolve('onnxruntime-web'));
+}
+
+/**
+ * Serves the editor's vendor assets in development and writes them into the static build; serves the model store at
+ * /models/ in development and in `vivify editor`'s preview server.
+ */
 export function editorAssetsPlugin(): Plugin {
   const sources = assetSources();
   return {
     name: 'vivify-editor-assets',
+    // Before vite's resolver, which would pick onnxruntime-web's default build.
+    enforce: 'pre',
+    config: () => ({ optimizeDeps: { exclude: ['onnxruntime-web'] } }),
+    resolveId(id) {
+      // The build that loads its wasm from env.wasm.wasmPaths (vendor/onnxruntime): the default one names the wasm
+      // with `new URL(…, import.meta.url)`, which vite would copy into assets a second time (28 MB).
+      if (id === 'onnxruntime-web') return join(onnxruntimeWebDist(), 'ort.min.mjs');
+      return undefined;
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(modelStoreMiddleware);
+    },
     configureServer(server) {
+      server.middlewares.use(modelStoreMiddleware);
       server.middlewares.use(async (request, response, next) => {
         const path = decodeURIComponent((request.url ?? '').split('?')[0]!.replace(/^\//, ''));
         const source = sources[path];
@@ -47,6 +72,6 @@ export function editorAssetsPlugin(): Plugin {
 
 function contentType(path: string): string {
   if (path.endsWith('.wasm')) return 'application/wasm';
-  if (path.endsWith('.js')) return 'text/javascript';
+  if (path.endsWith('.js') || path.endsWith('.mjs')) return 'text/javascript';
   return 'application/octet-stream';
 }

@@ -4,6 +4,7 @@ import { type LandmarkerAssets, createBrowserFaceDetector } from './browser-face
 import { openBrowserCamera } from './browser-camera.ts';
 import { decodeImageBlob } from './browser-image.ts';
 import { checkBrowserOutputPath } from './browser-output-path.ts';
+import { createBrowserModelOpener, servedModelStore } from './browser-onnx.ts';
 
 /** Video in and out in the page (ffmpeg.wasm), given to the host by the editor. */
 export type BrowserVideo = Pick<Host, 'openVideo' | 'createVideoWriter'>;
@@ -14,11 +15,22 @@ export interface BrowserHostOptions {
   landmarker: LandmarkerAssets;
   /** "wasm" or "webgpu": where ONNX models run, as the editor chose. */
   executionProvider: string;
+  /** Where the editor's server offers the model store ("…/models/") and onnxruntime-web's wasm (both end in "/"). */
+  models: { storeUrl: string; runtimeUrl: string };
 }
 
-/** The host for the editor: the user's files by name, ffmpeg.wasm for video, MediaPipe's wasm for landmarks. */
+/**
+ * The host for the editor: the user's files by name, ffmpeg.wasm for video, MediaPipe's wasm for landmarks, and the
+ * models its server offers from the CLI's store, run by onnxruntime-web.
+ */
 export function createBrowserHost(options: BrowserHostOptions): Host {
   const { files } = options;
+  const store = servedModelStore(options.models.storeUrl);
+  const openModel = createBrowserModelOpener({
+    provider: options.executionProvider === 'webgpu' ? 'webgpu' : 'wasm',
+    fetchModel: store.fetchModel,
+    runtimeUrl: options.models.runtimeUrl,
+  });
   return {
     name: 'browser',
     executionProvider: options.executionProvider,
@@ -29,10 +41,7 @@ export function createBrowserHost(options: BrowserHostOptions): Host {
     fileIdentity: async (path) => files.identity(path),
     createFaceDetector: (detectorOptions) => createBrowserFaceDetector(detectorOptions, options.landmarker),
     openCamera: openBrowserCamera,
-    // Wired to onnxruntime-web and the served model store in the next commits.
-    modelProblem: async (model) => `model "${model}": models cannot be used in the editor yet`,
-    openModel: async (ref) => {
-      throw new Error(`${ref.model}/${ref.file}: models cannot be used in the editor yet`);
-    },
+    modelProblem: store.problem,
+    openModel,
   };
 }

@@ -2,7 +2,8 @@ import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 import { rewriteGridSample, rewriteGridSampleBytes } from './grid-sample-rewrite.ts';
-import { type ModelProto, decodeModel, encodeModel, makeModel, makeNode, valueInfo } from './onnx-graph.ts';
+import { type ModelProto, decodeModel, encodeModel, makeModel, makeNode, makeTensor, valueInfo } from './onnx-graph.ts';
+import { fromFloat16Bits, toFloat16Bits } from './tensor-precision.ts';
 
 interface Case {
   opset: number;
@@ -105,6 +106,51 @@ describe('rewriteGridSample', () => {
     const feeds = {
       X: new ort.Tensor('float32', uniform(x.reduce((a, b) => a * b), 3), x),
       grid: new ort.Tensor('float32', uniform(grid.reduce((a, b) => a * b), 4), grid),
+    };
+    expect(maxDifference((await run(original, feeds)).y, (await run(encodeModel(model), feeds)).y)).toBeLessThan(1e-4);
+  });
+
+  it('rewrites a float16 model, with the index math in float32', async () => {
+    const x = [2, 3, 6, 7, 8];
+    const grid = [2, 5, 4, 9, 3];
+    const model = (type: 'float16' | 'float32') =>
+      makeModel({
+        opset: 20,
+        nodes: [makeNode('GridSample', ['X', 'grid'], ['Y'], { mode: 'linear', padding_mode: 'zeros', align_corners: 0 }, 'sample')],
+        inputs: [valueInfo('X', type, x), valueInfo('grid', type, grid)],
+        outputs: [valueInfo('Y', type, [2, 3, 5, 4, 9])],
+      });
+    const half = model('float16');
+    expect(rewriteGridSample(half).replaced).toEqual(['sample']);
+    const X = uniform(x.reduce((a, b) => a * b), 5);
+    const G = uniform(grid.reduce((a, b) => a * b), 6);
+    const reference = await run(encodeModel(model('float32')), { X: new ort.Tensor('float32', X, x), grid: new ort.Tensor('float32', G, grid) });
+    const session = await ort.InferenceSession.create(encodeModel(half));
+    const { Y } = await session.run({ X: new ort.Tensor('float16', toFloat16Bits(X), x), grid: new ort.Tensor('float16', toFloat16Bits(G), grid) });
+    await session.release();
+    expect(Y!.type).toBe('float16');
+    // Against float32 on the unrounded inputs: float16's own rounding.
+    expect(maxDifference(fromFloat16Bits(Y!.data as Uint16Array), reference.y)).toBeLessThan(5e-3);
+  });
+
+  it('follows an undeclared grid back to the nodes that compute it, for its element type', async () => {
+    const x = [1, 2, 5, 6, 7];
+    const grid = [1, 4, 5, 6, 3];
+    const model = makeModel({
+      opset: 20,
+      nodes: [
+        makeNode('Add', ['grid_in', 'shift'], ['grid']),
+        makeNode('GridSample', ['X', 'grid'], ['Y'], { mode: 'linear', padding_mode: 'zeros', align_corners: 1 }, 'sample'),
+      ],
+      inputs: [valueInfo('X', 'float32', x), valueInfo('grid_in', 'float32', grid)],
+      outputs: [valueInfo('Y', 'float32', [1, 2, 4, 5, 6])],
+      initializers: [makeTensor('shift', 'float32', [3], [0.05, -0.1, 0.02])],
+    });
+    const original = encodeModel(model);
+    expect(rewriteGridSample(model).replaced).toEqual(['sample']);
+    const feeds = {
+      X: new ort.Tensor('float32', uniform(x.reduce((a, b) => a * b), 7), x),
+      grid_in: new ort.Tensor('float32', uniform(grid.reduce((a, b) => a * b), 8), grid),
     };
     expect(maxDifference((await run(original, feeds)).y, (await run(encodeModel(model), feeds)).y)).toBeLessThan(1e-4);
   });

@@ -17,10 +17,11 @@ import {
 /**
  * GridSample as standard ops, for providers that lack it: onnxruntime's WebGPU (JSEP) and CUDA providers run only
  * 4-D GridSample, and LivePortrait's warping module samples 5-D volumes. Trilinear (or bilinear) sampling becomes
- * eight (or four) Gathers from the volume laid out channel-last, weighted and summed. X is padded by one zero voxel
- * on each spatial side, so a corner clamped to that border reads zero: "zeros" padding with no boolean masks. Every op
- * used is one the JSEP WebGPU provider registers (Pad, Transpose, Reshape, Split, Squeeze, Mul, Add, Sub, Floor, Clip,
- * Cast, Gather; Shape and Range only where a dimension is not declared).
+ * eight (or four) Gathers of flat int32 voxel indices from the volume, weighted and summed. X is padded by one zero
+ * voxel on each spatial side, so a corner clamped to that border reads zero: "zeros" padding with no boolean masks.
+ * Every op used is one the JSEP WebGPU provider registers (Pad, Reshape, Squeeze, Transpose, Split, Mul, Add, Sub,
+ * Floor, Clip, Cast, Gather; Shape, Concat and Range only where a dimension is not declared). Index math is float32
+ * whatever X's precision; only the corner weights are cast back to it.
  */
 
 export interface GridSampleRewriteOptions {
@@ -88,6 +89,8 @@ interface SamplingPlan {
   gridType: FloatType;
   /** X's declared dimensions; a string where the file leaves one free. */
   xShape: (number | string)[];
+  /** grid's declared dimensions, where it has them. */
+  gridShape: (number | string)[] | undefined;
   /** The batch size, where X or grid declares it. */
   batch: number | undefined;
 }
@@ -107,8 +110,8 @@ function planFor(model: ModelProto, node: NodeProto, opset: number, ranks: numbe
   if (rank === undefined) return 'rank unknown: neither X nor grid has a declared shape';
   if (!ranks.includes(rank)) return `${rank}-D: rewriting only ranks ${ranks.join(', ')}`;
   if (!supportedRanks.includes(rank)) return `${rank}-D: only 4-D and 5-D GridSample can be rewritten`;
-  const xType = declaredType(model, x);
-  const gridType = declaredType(model, grid);
+  const xType = elementType(model, x);
+  const gridType = elementType(model, grid);
   if (!isFloat(xType) || !isFloat(gridType)) return `element types unknown or not float (X ${xType ?? 'unknown'}, grid ${gridType ?? 'unknown'})`;
   const known = (dim: number | string | undefined) => (typeof dim === 'number' ? dim : undefined);
   return {
@@ -120,18 +123,42 @@ function planFor(model: ModelProto, node: NodeProto, opset: number, ranks: numbe
     xType,
     gridType,
     xShape: xShape ?? new Array<string>(rank).fill('?'),
+    gridShape,
     batch: known(xShape?.[0]) ?? known(gridShape?.[0]),
   };
 }
 
 const isFloat = (type: string | undefined): type is FloatType => type === 'float32' || type === 'float16' || type === 'float64';
 
-function declaredType(model: ModelProto, name: string): string | undefined {
+/**
+ * A tensor's element type: declared (input, output, value_info, initializer), else followed back through the node
+ * that makes it. Exporters often leave intermediate tensors, such as a computed grid, without value_info.
+ */
+function elementType(model: ModelProto, name: string, seen = new Set<string>()): string | undefined {
   const graph = model.graph;
   const value = [...(graph?.input ?? []), ...(graph?.output ?? []), ...(graph?.valueInfo ?? [])].find((item) => item.name === name);
   const code = value?.type?.tensorType?.elemType ?? graph?.initializer?.find((item) => item.name === name)?.dataType;
-  return code ? elementTypeName(code) : undefined;
+  if (code) return elementTypeName(code);
+  const producer = graph?.node?.find((node) => node.output?.includes(name));
+  if (!producer || seen.has(name) || (producer.domain && producer.domain !== 'ai.onnx')) return undefined;
+  seen.add(name);
+  const op = producer.opType ?? '';
+  const attribute = (key: string) => producer.attribute?.find((item) => item.name === key);
+  if (op === 'Cast') return elementTypeName(Number(attribute('to')?.i ?? 0));
+  if (op === 'Constant' || op === 'ConstantOfShape') {
+    const tensor = attribute('value')?.t;
+    if (tensor) return elementTypeName(tensor.dataType);
+    return op === 'ConstantOfShape' || attribute('value_float') || attribute('value_floats') ? 'float32' : undefined;
+  }
+  if (integerOutputs.has(op)) return 'int64';
+  if (booleanOutputs.has(op)) return 'bool';
+  // Where's values and CastLike's target come second; most other ops keep their first input's type.
+  const source = op === 'Where' || op === 'CastLike' || op === 'DequantizeLinear' ? producer.input?.[1] : producer.input?.find((input) => input);
+  return source ? elementType(model, source, seen) : undefined;
 }
+
+const integerOutputs = new Set(['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin', 'NonMaxSuppression']);
+const booleanOutputs = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf']);
 
 /** Every tensor and node name in the graph, so that new ones never collide. */
 function takenNames(model: ModelProto): Set<string> {
@@ -211,7 +238,6 @@ function emitSampling(patch: GraphPatch, plan: SamplingPlan): void {
   const FLOAT = elementTypes.float32!;
   const INT32 = elementTypes.int32!;
   let axes0: string | undefined;
-  const axesLast = patch.constant('axes_last', 'int64', [1], [-1]);
 
   // X's dimension `axis` as an int32 scalar: declared, or read with Shape.
   const dim = (axis: number): Scalar => {
@@ -227,26 +253,31 @@ function emitSampling(patch: GraphPatch, plan: SamplingPlan): void {
   const strides = padded.map((_, j) => padded.slice(j + 1).reduce<Scalar>((product, size) => patch.arith('Mul', product, size, 'int32'), 1));
   const volume = padded.reduce<Scalar>((product, size) => patch.arith('Mul', product, size, 'int32'), 1);
 
-  // The volume channel-last, one row of C values per padded voxel: [N*(D+2)*(H+2)*(W+2), C].
+  // The padded volume as [C, N*(D+2)*(H+2)*(W+2)]: a corner's values are one Gather along axis 1, and come out in the
+  // [C, N, *out] layout that the weights [N, *out] broadcast against. Reshapes cost nothing; a batch of one needs no
+  // transpose at all, a larger one a 3-D transpose (WebGPU's generic 5-D transpose kernel is slow).
+  const single = plan.batch === 1;
   const pads = patch.constant('pads', 'int64', [2 * rank], [0, 0, ...sizes.map(() => 1), 0, 0, ...sizes.map(() => 1)]);
   const paddedX = patch.op('Pad', [plan.x, pads], {}, 'x_padded');
-  const channelLast = patch.op('Transpose', [paddedX], { perm: [0, ...sizes.map((_, j) => 2 + j), 1] }, 'x_channel_last');
-  const rowShape =
-    typeof xShape[1] === 'number'
-      ? patch.constant('rows_shape', 'int64', [2], [-1, xShape[1]])
-      : patch.op('Concat', [patch.constant('minus_one', 'int64', [1], [-1]), patch.op('Shape', [plan.x], { start: 1, end: 2 })], { axis: 0 });
-  const rows = patch.op('Reshape', [channelLast, rowShape], {}, 'x_rows');
+  const keepTwo = patch.constant('keep_two_flatten_rest', 'int64', [3], [0, 0, -1]);
+  const swap = { perm: [1, 0, 2] };
+  const ncv = patch.op('Reshape', [paddedX, keepTwo], {}, 'x_ncv');
+  const rows = single
+    ? patch.op('Squeeze', [ncv, patch.constant('batch_axis', 'int64', [1], [0])], {}, 'x_rows')
+    : patch.op('Reshape', [patch.op('Transpose', [ncv], swap, 'x_cnv'), patch.constant('keep_one_flatten_rest', 'int64', [2], [0, -1])], {}, 'x_rows');
 
-  // Grid coordinates, last axis (x, y[, z]) = (W, H[, D]): each [N, *out, 1] in float32.
+  // Grid coordinates, last axis (x, y[, z]) = (W, H[, D]): each [N, *out] in float32.
   const gridF = plan.gridType === 'float32' ? plan.grid : patch.op('Cast', [plan.grid], { to: FLOAT }, 'grid_f32');
   const split = patch.constant('split', 'int64', [spatial], new Array<number>(spatial).fill(1));
-  const components = Array.from({ length: spatial }, (_, k) => patch.name(`grid_${'xyz'[k]}`));
+  const components = Array.from({ length: spatial }, (_, k) => patch.name(`grid_${'xyz'[k]}_1`));
   patch.nodes.push(makeNode('Split', [gridF, split], components, { axis: -1 }, patch.name('split')));
+  const axesLast = patch.constant('axes_last', 'int64', [1], [-1]);
+  const coordinates = components.map((component, k) => patch.op('Squeeze', [component, axesLast], {}, `grid_${'xyz'[k]}`));
 
   const zero = patch.scalar(0, 'float32');
   const one = patch.scalar(1, 'float32');
   const axisTerms = sizes.map((size, j) => {
-    const g = components[spatial - 1 - j]!;
+    const g = coordinates[spatial - 1 - j]!;
     const sizeF = patch.toFloat(size);
     // Unnormalize, shifted by the one-voxel pad: align_corners 1 maps -1..1 to voxel centres 0..size-1, 0 to edges.
     const scale = plan.alignCorners ? patch.arith('Div', patch.arith('Sub', sizeF, 1, 'float32'), 2, 'float32') : patch.arith('Div', sizeF, 2, 'float32');
@@ -257,14 +288,13 @@ function emitSampling(patch: GraphPatch, plan: SamplingPlan): void {
     const lowerWeight = patch.op('Sub', [one, upperWeight]);
     // Corners beyond the pad clamp onto it and read zero; their weights stay those of the true corner.
     const last = patch.scalar(patch.arith('Add', sizeF, 1, 'float32'), 'float32');
-    const lowerFlat = patch.op('Squeeze', [lower, axesLast]);
     const index = (corner: string) => {
       const clamped = patch.op('Cast', [patch.op('Clip', [corner, zero, last])], { to: INT32 });
       return strides[j] === 1 ? clamped : patch.op('Mul', [clamped, patch.scalar(strides[j]!, 'int32')]);
     };
     return [
-      { index: index(lowerFlat), weight: lowerWeight },
-      { index: index(patch.op('Add', [lowerFlat, one])), weight: upperWeight },
+      { index: index(lower), weight: lowerWeight },
+      { index: index(patch.op('Add', [lower, one])), weight: upperWeight },
     ];
   });
 
@@ -283,13 +313,22 @@ function emitSampling(patch: GraphPatch, plan: SamplingPlan): void {
 
   let sum: string | undefined;
   for (const corner of corners) {
-    const values = patch.op('Gather', [rows, corner.index!], { axis: 0 });
+    const values = patch.op('Gather', [rows, corner.index!], { axis: 1 });
     const weight = plan.xType === 'float32' ? corner.weight! : patch.op('Cast', [corner.weight!], { to: elementTypes[plan.xType]! });
     const weighted = patch.op('Mul', [values, weight]);
     sum = sum ? patch.op('Add', [sum, weighted]) : weighted;
   }
-  // [N, *out, C] back to [N, C, *out].
-  patch.opInto('Transpose', [sum!], plan.y, { perm: [0, spatial + 1, ...sizes.map((_, j) => 1 + j)] });
+  // [C, N, *out] to [N, C, *out]: the same 3-D transpose, or for one batch the same bytes.
+  const nc = single ? sum! : patch.op('Transpose', [patch.op('Reshape', [sum!, keepTwo], {}, 'y_cnp')], swap, 'y_ncp');
+  patch.opInto('Reshape', [nc, outputShape(patch, plan)], plan.y);
+}
+
+/** [N, C, *out]: declared, or read from X and grid. */
+function outputShape(patch: GraphPatch, plan: SamplingPlan): string {
+  const dims = [plan.batch, plan.xShape[1], ...(plan.gridShape?.slice(1, -1) ?? [])];
+  if (dims.length === plan.rank && dims.every((dim) => typeof dim === 'number')) return patch.constant('y_shape', 'int64', [plan.rank], dims as number[]);
+  const batchAndChannels = patch.op('Shape', [plan.x], { start: 0, end: 2 });
+  return patch.op('Concat', [batchAndChannels, patch.op('Shape', [plan.grid], { start: 1, end: -1 })], { axis: 0 }, 'y_shape');
 }
 
 function batchOffsets(patch: GraphPatch, plan: SamplingPlan, volume: Scalar): string | undefined {
