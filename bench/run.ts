@@ -8,6 +8,7 @@ import { editorBenchmark, formatEditorTable } from './editor.ts';
 import { face2faceBenchmark, formatFace2FaceTable } from './face2face.ts';
 import { formatLandmarksTable, landmarksBenchmark } from './landmarks.ts';
 import { formatMemoryTable, memoryBenchmark } from './memory.ts';
+import { formatReenactTable, reenactBenchmark } from './reenact.ts';
 
 const benchFolder = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchFolder, '..');
@@ -52,6 +53,7 @@ async function main(): Promise<number> {
   const memory = await runBenchmark('memory', () => memoryBenchmark(repoRoot), formatMemoryTable);
   await runBenchmark('landmarks', () => landmarksBenchmark(repoRoot), formatLandmarksTable);
   await runBenchmark('face2face', () => face2faceBenchmark(repoRoot), formatFace2FaceTable);
+  await runBenchmark('reenact', () => reenactBenchmark(repoRoot), formatReenactTable);
   await runBenchmark('editor', () => editorBenchmark(repoRoot), formatEditorTable);
   return memory && !memory.pass ? 1 : 0;
 }
