@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
@@ -8,6 +8,7 @@ import { editorAssetsPlugin } from '../../editor/vite-assets-plugin.ts';
 import { encodeModel, makeModel, makeNode, valueInfo } from '../../runtime/onnx/onnx-graph.ts';
 import { makeTempDir, repoRoot } from '../support/cli.ts';
 import { type SeededInputs, seededInputs, warpingStandinInputs, warpingStandinModel } from '../support/warping-standin.ts';
+import { liveportraitStandins, standinsUnavailable } from '../support/liveportrait-standins.ts';
 import { hasChromium, launchChromium } from './chromium.ts';
 
 interface RunResult {
@@ -28,6 +29,8 @@ interface ModelRef {
 }
 
 const standin: ModelRef = { model: 'standin', file: 'warping_spade.onnx' };
+// The LivePortrait stand-in PyTorch exports (opset 16, as FasterLivePortrait's warping exports): where PyTorch is here.
+const exported: ModelRef = { model: 'liveportrait-standin', file: 'warping_spade.onnx' };
 // One opset-16 GridSample on a small volume: WebGPU has a kernel for that opset, 4-D only.
 const opset16: ModelRef = { model: 'gridsample16', file: 'sample.onnx' };
 const opset16Inputs: SeededInputs = { X: { dims: [1, 4, 8, 16, 16], seed: 11, extent: 1 }, grid: { dims: [1, 8, 16, 16, 3], seed: 12, extent: 1.1 } };
@@ -90,6 +93,10 @@ describe.skipIf(!hasChromium)('onnxruntime-web in Chromium with WebGPU (SwiftSha
     await writeFile(join(store.path, standin.model, 'generator.onnx.part'), 'half a download');
     await mkdir(join(store.path, opset16.model));
     await writeFile(join(store.path, opset16.model, opset16.file), opset16Model());
+    if (!standinsUnavailable) {
+      await mkdir(join(store.path, exported.model));
+      await copyFile(join(liveportraitStandins(), exported.file), join(store.path, exported.model, exported.file));
+    }
     process.env.VIVIFY_MODELS_DIR = store.path;
     // The editor's own plugin: vendor files, onnxruntime-web's resolution and the /models/ store.
     server = await createServer({
@@ -125,7 +132,7 @@ describe.skipIf(!hasChromium)('onnxruntime-web in Chromium with WebGPU (SwiftSha
 
   it('serves the model store read-only at /models/, never a download in progress; a missing model names the pull command', async () => {
     const index = await (await fetch(`${address}models/index.json`)).json();
-    expect(index).toEqual({ models: { gridsample16: ['sample.onnx'], standin: ['warping_spade.onnx'] } });
+    expect(index.models).toMatchObject({ gridsample16: ['sample.onnx'], standin: ['warping_spade.onnx'] });
     expect((await fetch(`${address}models/standin/generator.onnx.part`)).status).toBe(404);
     expect((await fetch(`${address}models/standin/%2E%2E%2Fgridsample16`)).status).toBe(404);
     expect((await fetch(`${address}models/standin/warping_spade.onnx`, { method: 'PUT', body: 'x' })).status).toBe(405);
@@ -152,6 +159,18 @@ describe.skipIf(!hasChromium)('onnxruntime-web in Chromium with WebGPU (SwiftSha
     expect(opening).not.toMatch(/kernel not found in registries/);
     expect(maxDifference(result.output, await cpuReference(warpingStandinModel(), warpingStandinInputs))).toBeLessThan(1e-3);
     console.log(`WebGPU (SwiftShader) warping stand-in: session ${result.openMs.toFixed(0)} ms, first run ${result.runMs[0]!.toFixed(0)} ms`);
+  }, 300_000);
+
+  it.skipIf(standinsUnavailable !== undefined)('runs the PyTorch-exported LivePortrait warping stand-in on WebGPU with no CPU fallback', async () => {
+    const bytes = new Uint8Array(await readFile(join(liveportraitStandins(), exported.file)));
+    const { result, log: logged } = await inPage((onnx, arg: { ref: ModelRef; inputs: SeededInputs }) => onnx.runOpened('webgpu', arg.ref, arg.inputs), { ref: exported, inputs: warpingStandinInputs });
+    expect(result.provider).toBe('webgpu');
+    const opening = openingLog(logged);
+    expect(opening).toMatch(/All nodes placed on \[JsExecutionProvider\]\. Number of nodes: \d+/);
+    expect(opening).not.toMatch(/CPUExecutionProvider\]\. Number of nodes/);
+    expect(opening).not.toMatch(/kernel not found in registries/);
+    expect(maxDifference(result.output, await cpuReference(bytes, warpingStandinInputs))).toBeLessThan(1e-3);
+    console.log(`WebGPU (SwiftShader) PyTorch warping stand-in: session ${result.openMs.toFixed(0)} ms, first run ${result.runMs[0]!.toFixed(0)} ms`);
   }, 300_000);
 
   it('without the rewrite, WebGPU has no kernel for the opset-20 5-D GridSample: that node runs on the CPU between copies', async () => {
