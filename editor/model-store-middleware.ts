@@ -2,7 +2,8 @@ import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { modelsFolder } from '../runtime/node/models-folder.ts';
+import { isModelFileName, isModelId } from '../runtime/models/catalog.ts';
+import { loadCatalog, modelProblem, resolveModelsDir } from '../runtime/node/model-store/index.ts';
 
 /**
  * The CLI's model store, read-only, at `/models/` of the editor's server (dev and `vivify editor` alike), so that the
@@ -11,11 +12,6 @@ import { modelsFolder } from '../runtime/node/models-folder.ts';
  */
 
 const prefix = '/models/';
-// As the catalog allows ids and file names: nothing that climbs out of the store.
-const modelId = /^[a-z0-9][a-z0-9._-]*$/;
-const fileName = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
-
-const servable = (name: string) => fileName.test(name) && !name.endsWith('.part');
 
 export function modelStoreMiddleware(request: IncomingMessage, response: ServerResponse, next: () => void): void {
   // Connect ignores a returned promise: a failure answers here instead of going unhandled.
@@ -29,7 +25,7 @@ async function serveModelStore(request: IncomingMessage, response: ServerRespons
   const path = (request.url ?? '').split('?')[0]!;
   if (!path.startsWith(prefix)) return next();
   if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'the model store is read-only');
-  const folder = modelsFolder().path;
+  const folder = resolveModelsDir();
   let rest: string;
   try {
     rest = decodeURIComponent(path.slice(prefix.length));
@@ -37,14 +33,20 @@ async function serveModelStore(request: IncomingMessage, response: ServerRespons
     return answer(response, 400, 'malformed path');
   }
   if (rest === 'index.json') {
-    const body = JSON.stringify({ models: await installedModels(folder) });
+    // The store's own sentence for each catalog model that cannot be used: the editor says what the CLI says.
+    const problems: Record<string, string> = {};
+    for (const entry of loadCatalog().models) {
+      const problem = await modelProblem(folder, entry.id);
+      if (problem) problems[entry.id] = problem;
+    }
+    const body = JSON.stringify({ models: await installedModels(folder), problems });
     response.setHeader('Content-Type', 'application/json');
     response.setHeader('Cache-Control', 'no-store');
     response.end(request.method === 'HEAD' ? undefined : body);
     return;
   }
   const [id, file, ...more] = rest.split('/');
-  if (!id || !file || more.length || !modelId.test(id) || !servable(file)) return answer(response, 404, 'no such model file');
+  if (!id || !file || more.length || !isModelId(id) || !isModelFileName(file)) return answer(response, 404, 'no such model file');
   const fullPath = join(folder, id, file);
   const info = await stat(fullPath).catch(() => undefined);
   if (!info?.isFile()) return answer(response, 404, `${id}/${file} is not installed: run \`vivify models pull ${id}\``);
@@ -62,10 +64,10 @@ async function installedModels(folder: string): Promise<Record<string, string[]>
   const models: Record<string, string[]> = {};
   const ids = await readdir(folder, { withFileTypes: true }).catch(() => []);
   for (const entry of ids) {
-    if (!entry.isDirectory() || !modelId.test(entry.name)) continue;
+    if (!entry.isDirectory() || !isModelId(entry.name)) continue;
     const files: string[] = [];
     for (const name of await readdir(join(folder, entry.name))) {
-      if (servable(name) && (await stat(join(folder, entry.name, name)).catch(() => undefined))?.isFile()) files.push(name);
+      if (isModelFileName(name) && (await stat(join(folder, entry.name, name)).catch(() => undefined))?.isFile()) files.push(name);
     }
     if (files.length) models[entry.name] = files.sort();
   }

@@ -55,6 +55,8 @@ export function createBrowserModelOpener(options: BrowserModelOpenerOptions): (r
 /** The installed models, as the editor's server lists them at `<store>/index.json`. */
 export interface ServedModelIndex {
   models: Record<string, string[]>;
+  /** The store's sentence for each catalog model that cannot be used, with the command that fixes it. */
+  problems?: Record<string, string>;
 }
 
 /**
@@ -69,6 +71,7 @@ export function servedModelStore(storeUrl: string) {
       const response = await fetch(url('index.json'), { cache: 'no-store' }).catch(() => undefined);
       if (!response?.ok) return `model "${model}": the editor's server offers no models here (start the editor with \`vivify editor\`, after \`vivify models pull ${model}\`)`;
       const index = (await response.json()) as ServedModelIndex;
+      if (index.problems?.[model]) return index.problems[model];
       if (!index.models?.[model]?.length) return `model "${model}" is not installed: run \`vivify models pull ${model}\`, then run the graph again`;
       return undefined;
     },

@@ -31,9 +31,10 @@ const signature = z.strictObject({
 // Ids and file names become paths in the store (and `remove` deletes the id's folder): nothing that climbs out of it.
 const modelIdPattern = /^[a-z0-9][a-z0-9._-]*$/;
 const modelId = z.string().regex(modelIdPattern, 'a model id is lowercase letters, digits, ".", "_" or "-"');
+const fileNamePattern = /^[A-Za-z0-9_][A-Za-z0-9._-]*$/;
 const fileName = z
   .string()
-  .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]*$/, 'a file name is letters, digits, ".", "_" or "-", without folders')
+  .regex(fileNamePattern, 'a file name is letters, digits, ".", "_" or "-", without folders')
   .refine((name) => !name.endsWith('.part'), 'a file name may not end in .part (downloads in progress use it)');
 
 const modelFile = z.strictObject({
@@ -111,6 +112,11 @@ export function catalogEntry(id: string, catalog: Catalog = builtInCatalog): Cat
 /** Whether `id` has the form of a model id (safe as a folder name in the store). */
 export function isModelId(id: string): boolean {
   return modelIdPattern.test(id);
+}
+
+/** Whether `name` can be a finished model file in the store (no folders, not a download in progress). */
+export function isModelFileName(name: string): boolean {
+  return fileNamePattern.test(name) && !name.endsWith('.part');
 }
 
 /** The total size of a model's files, or undefined where any file's size is unknown. */

@@ -142,7 +142,9 @@ describe.skipIf(!hasChromium)('onnxruntime-web in Chromium with WebGPU (SwiftSha
     expect([script.status, script.headers.get('content-type')]).toEqual([200, 'text/javascript']);
 
     const { result: missing } = await inPage((onnx, id: string) => onnx.problem(id), 'liveportrait');
-    expect(missing).toBe('model "liveportrait" is not installed: run `vivify models pull liveportrait`, then run the graph again');
+    // The same sentence as the CLI's, from the store itself.
+    expect(missing).toMatch(/^the graph needs model "liveportrait" .*, which is not in the model store .*; fetch it with: vivify models pull liveportrait/);
+    expect(index.problems.liveportrait).toBe(missing);
     expect((await inPage((onnx, id: string) => onnx.problem(id), 'standin')).result).toBeUndefined();
   });
 
