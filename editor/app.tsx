@@ -5,6 +5,7 @@ import { createBrowserHost } from '../runtime/browser/browser-host.ts';
 import { onnxruntimeWebFolder } from '../runtime/browser/browser-onnx.ts';
 import { createBrowserVideo } from '../runtime/browser/browser-video.ts';
 import type { FfmpegWasm } from '../runtime/browser/ffmpeg-wasm.ts';
+import { describeModelUse, type ModelUse } from '../runtime/executor.ts';
 import type { RgbaImage } from '../runtime/image.ts';
 import { FrameCache } from '../runtime/frame-cache.ts';
 import { ResultCache } from '../runtime/result-cache.ts';
@@ -106,7 +107,7 @@ export function App(props: AppProps) {
     const total = frameCount();
     const started = performance.now();
     try {
-      await runPreview(store.document(), {
+      const summary = await runPreview(store.document(), {
         registry,
         host,
         cache,
@@ -125,6 +126,7 @@ export function App(props: AppProps) {
         },
       });
       setMessage(`previewed ${frames.length} frames`);
+      setModelUses(summary.models);
     } catch (error) {
       if (!controller.signal.aborted) setMessage(error instanceof Error ? error.message : String(error));
     } finally {
@@ -150,6 +152,7 @@ export function App(props: AppProps) {
       for (const name of made) download(name, files.get(name));
       setExportProgress('');
       setMessage(`exported ${made.join(', ')}: ${summary.frames} frames in ${summary.seconds.toFixed(1)} s`);
+      setModelUses(summary.models);
     } catch (error) {
       setExportProgress('');
       setMessage(controller.signal.aborted ? 'export cancelled; nothing was written' : error instanceof Error ? error.message : String(error));
@@ -218,6 +221,8 @@ export function App(props: AppProps) {
     }
   }
   const [refreshMs, setRefreshMs] = createSignal<number | undefined>();
+  /** The models the last preview or export ran, each with the provider that ran it. */
+  const [modelUses, setModelUses] = createSignal<ModelUse[]>([]);
   createEffect(on(store.document, () => void refresh(), { defer: true }));
 
   async function openFile(file: File) {
@@ -429,6 +434,11 @@ export function App(props: AppProps) {
               </Show>
             </span>
           </div>
+          <Show when={modelUses().length > 0}>
+            <ul class="model-uses" data-testid="model-uses">
+              <For each={modelUses()}>{(use) => <li>{describeModelUse(use)}</li>}</For>
+            </ul>
+          </Show>
           <Inspector store={store} registry={registry} addFile={addFile} />
         </section>
       </main>

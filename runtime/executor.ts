@@ -358,6 +358,11 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
   };
 }
 
+/** One model of a run in words, for summaries in both hosts: which node, which file, which provider, what it cost. */
+export function describeModelUse(use: ModelUse): string {
+  return `${use.label} (node "${use.nodeId}") ran on ${use.provider}: ${use.milliseconds.toFixed(1)} ms a run, ${use.runs} run${use.runs === 1 ? '' : 's'}`;
+}
+
 /** Every model the graph needs must be there before anything runs: a missing one is named with the way to get it. */
 async function checkModels(nodes: PlannedNode[], host: Host): Promise<void> {
   const ids = new Set(nodes.flatMap((node) => node.definition.models?.(node.params) ?? []));

@@ -10,6 +10,7 @@ import { buildEditor, serveEditor } from '../../runtime/node/cli/editor-command.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { hasSharedMedia, makeTempDir, probeFile, psnr, repoRoot, runCli, sharedMedia } from '../support/cli.ts';
+import { liveportraitStandins, standinsUnavailable } from '../support/liveportrait-standins.ts';
 import { hasChromium, launchChromium } from './chromium.ts';
 
 interface EditorHooks {
@@ -241,6 +242,41 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     await other.close();
     await page.close();
   }, 120_000);
+  it.skipIf(standinsUnavailable !== undefined)('reenacts with models from the store: a missing one is named, then the stand-ins run on wasm and say so', async () => {
+    // The editor's server reads the store folder per request, as `vivify editor` would after a pull.
+    const previous = process.env.VIVIFY_MODELS_DIR;
+    const store = join(dir.path, 'models');
+    process.env.VIVIFY_MODELS_DIR = store;
+    try {
+      const page = await openEditor();
+      await page.selectOption('[data-testid=presets]', 'reenact-painting');
+      await page.setInputFiles('input[data-input=source]', sharedMedia('source/s9.jpg'));
+      await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d20.mp4'));
+      await page.click('[data-testid=preview]');
+      await page.waitForFunction(() => document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 60_000 });
+      expect(await page.textContent('[data-testid=status]')).toMatch(/needs model "liveportrait" .*fetch it with: vivify models pull liveportrait/);
+
+      expect((await runCli(['models', 'import', 'liveportrait', liveportraitStandins(), '--models-dir', store])).code).toBe(0);
+      await page.click('[data-testid=preview]');
+      await page.waitForFunction(() => document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 240_000 });
+      expect(await page.textContent('[data-testid=status]')).toContain('previewed 30 frames');
+      const uses = await page.textContent('[data-testid=model-uses]');
+      expect(uses).toMatch(/liveportrait\/warping_spade\.onnx \(node "reenact"\) ran on wasm: [\d.]+ ms a run, 30 runs/);
+      expect(uses).toMatch(/liveportrait\/appearance_feature_extractor\.onnx \(node "reenact"\) ran on wasm/);
+      // Frame 0 is the painting as the stand-ins redraw it, in place (as in the CLI's test).
+      const first = await page.evaluate(() => {
+        const frame = (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.frame(0)!;
+        return { width: frame.width, height: frame.height, data: Array.from(frame.data) };
+      });
+      const painting = await sharp(sharedMedia('source/s9.jpg')).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+      const size = { width: first.width, height: first.height };
+      expect(pixelPsnr({ ...size, data: Uint8Array.from(first.data) }, { ...size, data: painting.data })).toBeGreaterThan(25);
+      await page.close();
+    } finally {
+      if (previous === undefined) delete process.env.VIVIFY_MODELS_DIR;
+      else process.env.VIVIFY_MODELS_DIR = previous;
+    }
+  }, 400_000);
 });
 
 // Chromium's fake camera (a moving test pattern) stands in for a webcam; it needs a browser started with its flags.
@@ -293,6 +329,7 @@ describe.skipIf(!hasChromium)('the webcam node in Chromium', () => {
     expect(Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev))).toBeGreaterThan(10);
     await page.close();
   }, 120_000);
+
 });
 
 // WebGPU here is Chromium's software adapter: slow, but enough to show that the WebGPU path is chosen and draws.

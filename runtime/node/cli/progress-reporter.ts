@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import type { RunProgress, RunSummary, RunWarning } from '../../executor.ts';
+import { describeModelUse, type RunProgress, type RunSummary, type RunWarning } from '../../executor.ts';
 
 export interface ProgressReporter {
   progress(progress: RunProgress): void;
@@ -82,7 +82,7 @@ export function terminalReporter(): ProgressReporter {
       );
       // Users want to know which device ran each model, and what it cost.
       for (const use of s.models) {
-        process.stdout.write(`  ${use.label} (node "${use.nodeId}") ran on ${use.provider}: ${use.milliseconds.toFixed(1)} ms a run, ${use.runs} run${use.runs === 1 ? '' : 's'}\n`);
+        process.stdout.write(`  ${describeModelUse(use)}\n`);
       }
     },
     stop() {
