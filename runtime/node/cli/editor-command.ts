@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PreviewServer } from 'vite';
 import { UsageError } from '../../errors.ts';
@@ -15,8 +15,10 @@ const buildSources = ['editor', 'runtime', 'nodes', 'presets', 'models'];
  * Serves the built editor (static files) on this machine, building it first where the build is missing or older than
  * its sources. Opens nothing by itself; runs until Ctrl-C.
  */
-export async function editorCommand(options: { port: string; host: string; rebuild?: boolean }): Promise<void> {
+export async function editorCommand(options: { port: string; host: string; rebuild?: boolean; modelsDir?: string }): Promise<void> {
   const port = Number(options.port);
+  // The server's /models/ reads the store where every other part of Vivify looks for it.
+  if (options.modelsDir) process.env.VIVIFY_MODELS_DIR = resolve(options.modelsDir);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${options.port}: expected a port number from 0 to 65535`);
   if (options.rebuild || (await buildIsStale())) {
     process.stderr.write('Building the editor…\n');

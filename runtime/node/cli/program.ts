@@ -90,6 +90,7 @@ export function createProgram(): Command {
     .option('--port <n>', 'the port to listen on (0 picks a free one)', '5180')
     .option('--host <address>', 'the address to listen on', '127.0.0.1')
     .option('--rebuild', 'build the editor again even where the build is current')
+    .addOption(modelsDir)
     .addOption(debug)
     .action(editorCommand);
 
