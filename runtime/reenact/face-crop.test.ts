@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../image.ts';
-import { applyAffine, cropTensor, faceCrop } from './face-crop.ts';
+import { applyAffine } from '../geometry/affine.ts';
+import { cropTensor, faceCrop } from './face-crop.ts';
 
 /**
  * A face whose points all sit on a 100 x 120 box (x 150..250, y 100..220) with the eyes at y 130 and the lips at y

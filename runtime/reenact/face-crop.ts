@@ -1,5 +1,6 @@
 import type { RgbaImage } from '../image.ts';
 import { browLandmarks } from '../face2face/face-regions.ts';
+import { type Affine, applyAffine, invertAffine } from '../geometry/affine.ts';
 import { sampleBilinear } from '../warp/bilinear.ts';
 
 /**
@@ -21,9 +22,6 @@ export interface CropOptions {
   offsetY: number;
   rotate: boolean;
 }
-
-/** Maps points by x' = a·x + b·y + c, y' = d·x + e·y + f; pixel centres are at +0.5 in both spaces. */
-export type Affine = readonly [number, number, number, number, number, number];
 
 export interface FaceCrop {
   /** Side of the crop, in source pixels. */
@@ -80,19 +78,6 @@ export function faceCrop(points: Float32Array, options: CropOptions): FaceCrop {
     centre[1] - 0.5 * side * (right[1] + uy[1]),
   ];
   return { side, toImage, toCrop: invertAffine(toImage) };
-}
-
-export function applyAffine(m: Affine, x: number, y: number): [number, number] {
-  return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
-}
-
-export function invertAffine(m: Affine): Affine {
-  const det = m[0] * m[4] - m[1] * m[3];
-  const a = m[4] / det;
-  const b = -m[1] / det;
-  const d = -m[3] / det;
-  const e = m[0] / det;
-  return [a, b, -(a * m[2] + b * m[5]), d, e, -(d * m[2] + e * m[5])];
 }
 
 /**

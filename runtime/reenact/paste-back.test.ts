@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RgbaImage } from '../image.ts';
-import type { Affine } from './face-crop.ts';
-import { invertAffine } from './face-crop.ts';
+import { type Affine, invertAffine } from '../geometry/affine.ts';
 import { cropMask, pasteBack } from './paste-back.ts';
 
 describe('cropMask', () => {

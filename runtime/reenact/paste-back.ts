@@ -1,6 +1,6 @@
 import type { Mask, RgbaImage } from '../image.ts';
 import { smoothstep } from '../compose/region.ts';
-import { type Affine, applyAffine } from './face-crop.ts';
+import { type Affine, applyAffine } from '../geometry/affine.ts';
 
 /**
  * Pastes a generated crop (planar RGB 0..1, square) back into the full-size picture through a soft mask, as
