@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Affine, applyAffine, invertAffine, similarityTransform } from './affine.ts';
+import { type Affine, applyAffine, composeAffine, invertAffine, similarityTransform } from './affine.ts';
 
 /** A similarity with the given scale, angle (degrees) and translation. */
 function similarity(scale: number, degrees: number, tx: number, ty: number): Affine {
@@ -80,5 +80,16 @@ describe('similarityTransform', () => {
   it('gives a pure translation where the source points coincide, and refuses too few points', () => {
     expect(similarityTransform([2, 3, 2, 3], [5, 5, 7, 9], 2)).toEqual([1, -0, 4, 0, 1, 4]);
     expect(() => similarityTransform([1, 2], [3, 4], 2)).toThrow(/2 x, y pairs/);
+  });
+});
+
+describe('composeAffine', () => {
+  it('applies the inner map first, then the outer', () => {
+    const scale: Affine = [2, 0, 0, 0, 2, 0];
+    const shift: Affine = [1, 0, 5, 0, 1, -3];
+    const [x, y] = applyAffine(composeAffine(shift, scale), 1, 1);
+    expect([x, y]).toEqual([7, -1]);
+    const [u, v] = applyAffine(composeAffine(scale, shift), 1, 1);
+    expect([u, v]).toEqual([12, -4]);
   });
 });

@@ -5,6 +5,18 @@ export function applyAffine(m: Affine, x: number, y: number): [number, number] {
   return [m[0] * x + m[1] * y + m[2], m[3] * x + m[4] * y + m[5]];
 }
 
+/** `outer` after `inner`: the map x -> outer(inner(x)). */
+export function composeAffine(outer: Affine, inner: Affine): Affine {
+  return [
+    outer[0] * inner[0] + outer[1] * inner[3],
+    outer[0] * inner[1] + outer[1] * inner[4],
+    outer[0] * inner[2] + outer[1] * inner[5] + outer[2],
+    outer[3] * inner[0] + outer[4] * inner[3],
+    outer[3] * inner[1] + outer[4] * inner[4],
+    outer[3] * inner[2] + outer[4] * inner[5] + outer[5],
+  ];
+}
+
 export function invertAffine(m: Affine): Affine {
   const det = m[0] * m[4] - m[1] * m[3];
   const a = m[4] / det;

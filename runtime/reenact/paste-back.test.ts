@@ -37,3 +37,18 @@ describe('pasteBack', () => {
     expect(source.data[(30 * 100 + 40) * 4]).toBe(10);
   });
 });
+
+describe('pasteBack with a face mask', () => {
+  it('pastes the whole crop but returns the face mask under the border band', () => {
+    const source: RgbaImage = { width: 100, height: 80, data: new Uint8Array(100 * 80 * 4).fill(10) };
+    const toImage: Affine = [40, 0, 20, 0, 40, 10];
+    const size = 8;
+    const generated = new Float32Array(3 * size * size).fill(1);
+    // The face is the left half of the crop.
+    const face = new Float32Array(size * size).map((_, i) => (i % size < 4 ? 1 : 0));
+    const { frame, mask } = pasteBack(source, generated, size, invertAffine(toImage), toImage, { mask: face });
+    expect(frame.data[(30 * 100 + 50) * 4]).toBe(255);
+    expect(mask.data[30 * 100 + 28]).toBe(255);
+    expect(mask.data[30 * 100 + 52]).toBe(0);
+  });
+});

@@ -5,9 +5,20 @@ import { type Affine, applyAffine } from '../geometry/affine.ts';
 /**
  * Pastes a generated crop (planar RGB 0..1, square) back into the full-size picture through a soft mask, as
  * LivePortrait does with its template: the whole crop is replaced except a feathered band along its border, so the
- * seam falls where the crop meets untouched pixels and fades over about 4% of the crop.
+ * seam falls where the crop meets untouched pixels and fades over about 4% of the crop. `toCrop` and `toImage` map
+ * image pixels to unit crop coordinates (0..1) and back. With `options.mask` (a size x size plane in 0..1, as a face
+ * swap's decoder draws it), the returned mask is that plane under the border band, for a blend downstream; the
+ * picture is still pasted under the band alone, so the blend has the whole drawn crop to work with.
  */
-export function pasteBack(source: RgbaImage, generated: Float32Array, size: number, toCrop: Affine, toImage: Affine): { frame: RgbaImage; mask: Mask } {
+export function pasteBack(
+  source: RgbaImage,
+  generated: Float32Array,
+  size: number,
+  toCrop: Affine,
+  toImage: Affine,
+  options: { mask?: Float32Array } = {},
+): { frame: RgbaImage; mask: Mask } {
+  const plane = options.mask;
   const { width, height } = source;
   const data = new Uint8ClampedArray(source.data);
   const mask = new Uint8Array(width * height);
@@ -17,7 +28,7 @@ export function pasteBack(source: RgbaImage, generated: Float32Array, size: numb
   const x1 = Math.min(width, Math.ceil(Math.max(...corners.map((c) => c[0]))));
   const y0 = Math.max(0, Math.floor(Math.min(...corners.map((c) => c[1]))));
   const y1 = Math.min(height, Math.ceil(Math.max(...corners.map((c) => c[1]))));
-  const plane = size * size;
+  const area = size * size;
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       const [u, v] = applyAffine(toCrop, x + 0.5, y + 0.5);
@@ -33,16 +44,21 @@ export function pasteBack(source: RgbaImage, generated: Float32Array, size: numb
       const wy = fy - iy;
       const i00 = iy * size + ix;
       for (let c = 0; c < 3; c++) {
-        const p = generated.subarray(c * plane, (c + 1) * plane);
-        const top = p[i00]! + wx * (p[i00 + 1]! - p[i00]!);
-        const bottom = p[i00 + size]! + wx * (p[i00 + size + 1]! - p[i00 + size]!);
-        const value = (top + wy * (bottom - top)) * 255;
+        const value = bilinear(generated.subarray(c * area, (c + 1) * area), i00, size, wx, wy) * 255;
         data[at + c] = data[at + c]! + weight * (value - data[at + c]!) + 0.5;
       }
-      mask[y * width + x] = Math.round(weight * 255);
+      const face = plane ? bilinear(plane, i00, size, wx, wy) : 1;
+      mask[y * width + x] = Math.round(weight * Math.min(1, Math.max(0, face)) * 255);
     }
   }
   return { frame: { width, height, data: new Uint8Array(data.buffer) }, mask: { width, height, data: mask } };
+}
+
+/** A plane's value between the four samples from `at` (its top-left), weights wx, wy. */
+function bilinear(plane: Float32Array, at: number, size: number, wx: number, wy: number): number {
+  const top = plane[at]! + wx * (plane[at + 1]! - plane[at]!);
+  const bottom = plane[at + size]! + wx * (plane[at + size + 1]! - plane[at + size]!);
+  return top + wy * (bottom - top);
 }
 
 /** The paste mask at unit crop coordinates: 1 inside, 0 at the border, a smooth ramp between, rounded corners. */
