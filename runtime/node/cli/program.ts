@@ -4,6 +4,7 @@ import { providerRequests } from '../execution-providers.ts';
 import { doctorCommand } from './doctor-command.ts';
 import { editorCommand } from './editor-command.ts';
 import { evalCommand } from './eval-command.ts';
+import { extractCommand, extractSizes } from './extract-command.ts';
 import { landmarksCommand } from './landmarks-command.ts';
 import {
   modelsImportCommand,
@@ -58,6 +59,20 @@ export function createProgram(): Command {
     .addOption(new Option('--progress-json', 'print progress as JSON lines').hideHelp())
     .addOption(debug)
     .action(landmarksCommand);
+
+  program
+    .command('extract')
+    .description(
+      'Find the face in every frame of pictures and videos, align it onto the mean face and write square crops with their ' +
+        'face masks and one alignments.json: the face set DeepFakes trains on. Frames without a face, and blurred ones, are skipped.',
+    )
+    .argument('<input...>', 'pictures, videos, or folders of them (their subfolders too, one level down)')
+    .requiredOption('--out <dir>', 'the folder to write the crops, masks/ and alignments.json into')
+    .addOption(new Option('--size <px>', 'the side of the square crops').choices(extractSizes).default('256'))
+    .option('--force', 'replace a face set already in the folder')
+    .option('--json', 'print the summary as JSON')
+    .addOption(debug)
+    .action(extractCommand);
 
   program
     .command('eval')
