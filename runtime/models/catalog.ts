@@ -37,18 +37,22 @@ const fileName = z
   .regex(fileNamePattern, 'a file name is letters, digits, ".", "_" or "-", without folders')
   .refine((name) => !name.endsWith('.part'), 'a file name may not end in .part (downloads in progress use it)');
 
-const modelFile = z.strictObject({
-  name: fileName,
-  url: z.url({ protocol: /^https?$/ }),
-  /** Bytes, where known. */
-  size: z.int().min(1).nullish(),
-  /** Where known; absent or null means not known yet (the first verified pull records it in the store's lock). */
-  sha256: z
-    .string()
-    .regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lowercase hex digits')
-    .nullish(),
-  signature,
-});
+const modelFile = z
+  .strictObject({
+    name: fileName,
+    /** Where to download it; absent or null for a model made on this machine (`vivify train`), which has none. */
+    url: z.url({ protocol: /^https?$/ }).nullish(),
+    /** Bytes, where known. */
+    size: z.int().min(1).nullish(),
+    /** Where known; absent or null means not known yet (the first verified pull records it in the store's lock). */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lowercase hex digits')
+      .nullish(),
+    /** What an ONNX file must declare; absent for other files a model carries (its metadata JSON). */
+    signature: signature.optional(),
+  })
+  .refine((file) => file.signature !== undefined || !file.name.endsWith('.onnx'), { message: 'an .onnx file needs its signature', path: ['signature'] });
 
 const catalogEntrySchema = z.strictObject({
   id: modelId,
@@ -78,7 +82,7 @@ export const catalogSchema = z
 export type Catalog = z.infer<typeof catalogSchema>;
 export type CatalogEntry = Catalog['models'][number];
 export type CatalogFile = CatalogEntry['files'][number];
-export type CatalogSignature = CatalogFile['signature'];
+export type CatalogSignature = z.infer<typeof signature>;
 export type CatalogTensor = CatalogSignature['inputs'][number];
 
 /** Parses a catalog, or throws a UsageError naming `source` and every problem with its JSON path. */

@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { GraphError, VivifyError, formatProblem } from '../../errors.ts';
+import { CancelledError, GraphError, VivifyError, formatProblem } from '../../errors.ts';
 import { createProgram } from './program.ts';
 
 /** Runs the CLI and returns its exit status: 0 success, 1 runtime failure, 2 bad usage or invalid graph, 130 cancelled. */
@@ -22,7 +22,7 @@ function report(error: unknown, debug: boolean): number {
     const lines = error.problems.map((problem) => `  ${formatProblem(problem)}`);
     process.stderr.write(`vivify: ${error.source}: ${error.problems.length === 1 ? '1 problem' : `${error.problems.length} problems`}:\n${lines.join('\n')}\n`);
   } else if (error instanceof VivifyError) {
-    process.stderr.write(`vivify: ${error.exitCode === 130 ? 'cancelled; nothing was written' : error.message}\n`);
+    process.stderr.write(`vivify: ${error instanceof CancelledError ? 'cancelled; nothing was written' : error.message}\n`);
   } else {
     const message = error instanceof Error ? error.message : String(error);
     process.stderr.write(`vivify: internal error: ${message}${debug ? '' : ' (run with --debug for details)'}\n`);

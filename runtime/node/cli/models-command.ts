@@ -33,7 +33,7 @@ const out = (text: string) => process.stdout.write(`${text}\n`);
 
 export async function modelsListCommand(options: { json?: boolean }, command: Command): Promise<void> {
   const store = storeOf(command);
-  const catalog = loadCatalog();
+  const catalog = loadCatalog(store.dir);
   const rows = [];
   for (const entry of catalog.models) {
     const state = await modelState(store.dir, entry);
@@ -67,7 +67,7 @@ export async function modelsListCommand(options: { json?: boolean }, command: Co
 
 export async function modelsPullCommand(id: string, options: { json?: boolean }, command: Command): Promise<void> {
   const store = storeOf(command);
-  const entry = findModel(id);
+  const entry = findModel(id, loadCatalog(store.dir));
   await pullModel(store.dir, entry, pullReporter({ json: options.json }));
   const folder = modelFolder(store.dir, entry.id);
   if (options.json) out(JSON.stringify({ type: 'done', model: entry.id, path: folder }));
@@ -76,7 +76,7 @@ export async function modelsPullCommand(id: string, options: { json?: boolean },
 
 export async function modelsImportCommand(id: string, sources: string[], _options: object, command: Command): Promise<void> {
   const store = storeOf(command);
-  const entry = findModel(id);
+  const entry = findModel(id, loadCatalog(store.dir));
   const result = await importModel(store.dir, entry, sources);
   for (const file of result.imported) out(`${file.file}: imported from ${file.from}, ${formatBytes(file.size)}, sha256 ${file.sha256}`);
   for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
@@ -93,7 +93,7 @@ export async function modelsImportCommand(id: string, sources: string[], _option
 
 export async function modelsVerifyCommand(id: string | undefined, options: { json?: boolean }, command: Command): Promise<void> {
   const store = storeOf(command);
-  const catalog = loadCatalog();
+  const catalog = loadCatalog(store.dir);
   const entries = id !== undefined ? [findModel(id, catalog)] : [];
   if (id === undefined) {
     // Without an id: every model the store holds something of.
@@ -117,7 +117,7 @@ export async function modelsVerifyCommand(id: string | undefined, options: { jso
 
 export async function modelsPathCommand(id: string, _options: object, command: Command): Promise<void> {
   const store = storeOf(command);
-  const entry = findModel(id);
+  const entry = findModel(id, loadCatalog(store.dir));
   const state = await modelState(store.dir, entry);
   if (state.state !== 'installed') {
     const absent = state.files.filter((file) => file.state !== 'installed').map((file) => file.name);

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { providerRequests } from '../execution-providers.ts';
 import { doctorCommand } from './doctor-command.ts';
@@ -16,11 +16,19 @@ import {
 } from './models-command.ts';
 import { nodesCommand } from './nodes-command.ts';
 import { renderCommand } from './render-command.ts';
+import { deepfakesPresets, trainDeepfakesCommand } from './train-command.ts';
 import { validateCommand } from './validate-command.ts';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
 
 const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A whole number of at least `min`, for numeric options (commander turns the error into a usage message). */
+const wholeNumber = (min: number) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) throw new InvalidArgumentError(`expected a whole number, at least ${min}`);
+  return number;
+};
 
 /** The `vivify` command line. Every option is defined once, here; the README's CLI reference is generated from it. */
 export function createProgram(): Command {
@@ -148,6 +156,33 @@ export function createProgram(): Command {
     .action(modelsVerifyCommand);
   models.command('path').description("Print an installed model's folder.").argument('<id>', 'the model id').action(modelsPathCommand);
   models.command('remove').description('Delete a model from the store, with its lock entries.').argument('<id>', 'the model id').action(modelsRemoveCommand);
+
+  const train = program
+    .command('train')
+    .description(
+      'Train a model on faces you extracted (vivify extract), export it to ONNX and register it in the model store. ' +
+        '`train deepfakes --a <faces> --b <faces> --out <dir>` trains the 2017 DeepFakes face swap (needs PyTorch); Ctrl-C saves a checkpoint and `--resume` continues.',
+    );
+  train
+    .command('deepfakes')
+    .description(
+      "Train a DeepFakes face swap: one shared encoder, a decoder per person. Runs models/train/deepfakes.py with PyTorch (CUDA where it sees a GPU, else the CPU), " +
+        'checks the exported ONNX files with onnxruntime and registers them in the model store for the deepfakes node.',
+    )
+    .option('--a <dir>', "person A's aligned faces (a vivify extract folder, or a folder of .png crops with masks/)")
+    .option('--b <dir>', "person B's aligned faces")
+    .requiredOption('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports')
+    .addOption(new Option('--preset <name>', 'model size: small trains in minutes on a CPU; original is the 2017 model; large is 128 px for a GPU').choices(deepfakesPresets))
+    .option('--size <px>', "face size in pixels, a multiple of 16 (default: the preset's)", wholeNumber(32))
+    .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's)", wholeNumber(0))
+    .option('--batch <n>', "faces of each person per iteration (default: the preset's)", wholeNumber(1))
+    .option('--resume', 'continue the training in --out from its checkpoint (--a and --b may be left out)')
+    .option('--preview-every <n>', 'write previews/preview_<iteration>.png every n iterations (default 500; 0: only at the end)', wholeNumber(0))
+    .option('--name <id>', 'the model id in the store (default: deepfakes-<name of --out>)')
+    .option('--json', 'print progress and the result as JSON lines')
+    .addOption(modelsDir)
+    .addOption(debug)
+    .action(trainDeepfakesCommand);
 
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program).slice(1)) command.exitOverride().showSuggestionAfterError();

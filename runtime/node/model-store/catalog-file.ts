@@ -1,21 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { UsageError, messageOf } from '../../errors.ts';
 import { builtInCatalog, catalogEntry, mergeCatalogs, parseCatalog, type Catalog, type CatalogEntry } from '../../models/catalog.ts';
+import { readLocalCatalog } from './local-catalog.ts';
+import { resolveModelsDir } from './store-location.ts';
 
 /** An extra catalog (a mirror's URLs, a test's files): its entries add to the built-in ones or replace them by id. */
 export const extraCatalogVariable = 'VIVIFY_MODEL_CATALOG';
 
-/** The built-in catalog with VIVIFY_MODEL_CATALOG's entries merged in; read on each call, as it is small. */
-export function loadCatalog(): Catalog {
+/**
+ * The built-in catalog, with VIVIFY_MODEL_CATALOG's entries merged in, then the models made on this machine that the
+ * store's own catalog lists (`<store>/catalog.local.json`, written by `vivify train`). Read on each call: both are small.
+ */
+export function loadCatalog(storeDir: string = resolveModelsDir()): Catalog {
+  let catalog = builtInCatalog;
   const path = process.env[extraCatalogVariable];
-  if (!path) return builtInCatalog;
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`${path} (from ${extraCatalogVariable}) cannot be read as a JSON model catalog: ${messageOf(error)}`);
+  if (path) {
+    let data: unknown;
+    try {
+      data = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new UsageError(`${path} (from ${extraCatalogVariable}) cannot be read as a JSON model catalog: ${messageOf(error)}`);
+    }
+    catalog = mergeCatalogs(catalog, parseCatalog(data, `${path} (from ${extraCatalogVariable})`));
   }
-  return mergeCatalogs(builtInCatalog, parseCatalog(data, `${path} (from ${extraCatalogVariable})`));
+  const local = readLocalCatalog(storeDir);
+  return local ? mergeCatalogs(catalog, local) : catalog;
 }
 
 /** The catalog entry with this id, or a UsageError that lists the ids there are. */

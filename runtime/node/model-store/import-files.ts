@@ -3,8 +3,8 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { basename, join, resolve } from 'node:path';
 import { UsageError, messageOf } from '../../errors.ts';
 import type { CatalogEntry } from '../../models/catalog.ts';
-import { fileSignatureProblems } from '../../models/signature-check.ts';
 import { sha256Bytes } from './file-hash.ts';
+import { catalogFileProblems } from './file-problems.ts';
 import { recordFile } from './lock-file.ts';
 import { modelState } from './model-state.ts';
 import { modelFilePath, modelFolder, partFilePath } from './store-location.ts';
@@ -72,7 +72,7 @@ export async function importModel(storeDir: string, entry: CatalogEntry, sources
         problems.push(`${file.name}: cannot read ${from}: ${messageOf(error)}`);
         continue;
       }
-      const mismatches = fileSignatureProblems(file.name, file.signature, bytes);
+      const mismatches = catalogFileProblems(file, bytes);
       if (mismatches.length > 0) {
         problems.push(...mismatches);
         continue;

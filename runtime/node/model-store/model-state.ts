@@ -40,7 +40,7 @@ export async function modelState(storeDir: string, entry: CatalogEntry): Promise
  * every file is installed. Hosts call this before a run so a missing model is one sentence, not a failed open.
  */
 export async function modelProblem(storeDir: string, id: string): Promise<string | undefined> {
-  const catalog = loadCatalog();
+  const catalog = loadCatalog(storeDir);
   const entry = catalogEntry(id, catalog);
   if (!entry) {
     const known = catalog.models.map((model) => model.id).join(', ');
@@ -54,6 +54,10 @@ export async function modelProblem(storeDir: string, id: string): Promise<string
       ? `which is not in the model store (${storeDir})`
       : `which is not complete in the model store (${storeDir}): it lacks ${absent.join(', ')}`;
   const option = storeOption(storeDir);
+  if (entry.files.some((file) => !file.url)) {
+    // Made on this machine: nothing to download.
+    return `the graph needs model "${id}" (${entry.title}), ${where}; it was made on this machine: train it again, or import its files: vivify models import ${id} <folder>${option}`;
+  }
   return (
     `the graph needs model "${id}" (${entry.title}), ${where}; fetch it with: vivify models pull ${id}${option}  ` +
     `(or, with the files at hand: vivify models import ${id} <folder>${option})`

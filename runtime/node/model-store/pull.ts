@@ -1,11 +1,11 @@
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
-import { VivifyError } from '../../errors.ts';
+import { UsageError, VivifyError } from '../../errors.ts';
 import type { CatalogEntry, CatalogFile } from '../../models/catalog.ts';
-import { fileSignatureProblems } from '../../models/signature-check.ts';
 import { formatBytes } from './byte-size.ts';
 import { DownloadError, downloadToPart } from './download.ts';
 import { downloadExpectation, installedExpectation } from './expected-hash.ts';
 import { sha256Bytes } from './file-hash.ts';
+import { catalogFileProblems } from './file-problems.ts';
 import { lockedFileOf, readLock, recordFile } from './lock-file.ts';
 import { acquirePullGuard } from './pull-guard.ts';
 import type { PullEvents, PulledFile } from './pull-progress.ts';
@@ -42,7 +42,7 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
       events.fileDone(result);
       return result;
     }
-    if (!expected && fileSignatureProblems(file.name, file.signature, installed).length === 0) {
+    if (!expected && catalogFileProblems(file, installed).length === 0) {
       // Put there by hand: it has the right signature, so it is kept and recorded as an import in place.
       await recordFile(storeDir, entry.id, file.name, { sha256, size: installed.byteLength, url: null, source: 'imported', from: finalPath });
       const result: PulledFile = { file: file.name, status: 'present', sha256, size: installed.byteLength, checkedAgainst: 'recorded' };
@@ -53,13 +53,20 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
     await rm(finalPath, { force: true });
   }
 
+  const url = file.url;
+  if (!url) {
+    // Trained or imported on this machine: there is nowhere to download it from.
+    throw new UsageError(
+      `"${entry.id}" has no download URL for ${file.name} (it was made on this machine); train it again, or import its files: vivify models import ${entry.id} <folder>${storeOption(storeDir)}`,
+    );
+  }
   await mkdir(modelFolder(storeDir, entry.id), { recursive: true });
   try {
     await downloadToPart(
-      file.url,
+      url,
       partPath,
       {
-        start: (info) => events.downloadStart(file.name, { url: file.url, ...info, total: info.total ?? file.size ?? undefined }),
+        start: (info) => events.downloadStart(file.name, { url, ...info, total: info.total ?? file.size ?? undefined }),
         progress: (bytes) => events.downloadProgress(file.name, bytes),
       },
       signal,
@@ -75,7 +82,7 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
   const sha256 = sha256Bytes(bytes);
   const refuse = async (why: string) => {
     await rm(partPath, { force: true });
-    return new VivifyError(`${file.name} from ${file.url} ${why}; the download was removed`);
+    return new VivifyError(`${file.name} from ${url} ${why}; the download was removed`);
   };
   const expected = downloadExpectation(file, locked);
   if (expected && expected.sha256 !== sha256) {
@@ -85,11 +92,11 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
   if (file.size && bytes.byteLength !== file.size) {
     throw await refuse(`is not the expected file: it should be ${file.size} bytes, got ${bytes.byteLength}`);
   }
-  const problems = fileSignatureProblems(file.name, file.signature, bytes);
+  const problems = catalogFileProblems(file, bytes);
   if (problems.length > 0) throw await refuse(`is not the model the catalog describes (${problems.join('; ')})`);
 
   await rename(partPath, finalPath);
-  await recordFile(storeDir, entry.id, file.name, { sha256, size: bytes.byteLength, url: file.url, source: 'downloaded' });
+  await recordFile(storeDir, entry.id, file.name, { sha256, size: bytes.byteLength, url, source: 'downloaded' });
   const result: PulledFile = { file: file.name, status: 'downloaded', sha256, size: bytes.byteLength, checkedAgainst: expected?.against ?? 'recorded' };
   events.fileDone(result);
   return result;

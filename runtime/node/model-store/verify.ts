@@ -28,7 +28,13 @@ export async function verifyModel(storeDir: string, entry: CatalogEntry): Promis
       checks.push(
         part
           ? { file: file.name, status: 'partial', detail: `downloading (${formatBytes(part.size)} so far): vivify models pull ${entry.id}${option} finishes it` }
-          : { file: file.name, status: 'missing', detail: `not installed: vivify models pull ${entry.id}${option} fetches it` },
+          : {
+              file: file.name,
+              status: 'missing',
+              detail: file.url
+                ? `not installed: vivify models pull ${entry.id}${option} fetches it`
+                : `not installed, and made on this machine: train it again, or vivify models import ${entry.id} <folder>${option}`,
+            },
       );
       continue;
     }

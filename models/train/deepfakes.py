@@ -1,0 +1,674 @@
+#!/usr/bin/env python3
+"""
+DeepFakes (2017) for Vivify: one shared encoder, one decoder per person. Decoding A's encoding with B's decoder
+draws B's face with A's expression and pose. Trains on the folders `vivify extract` writes (aligned RGB crops,
+masks/<name>.png, alignments.json), checkpoints and resumes exactly, and exports both directions to ONNX.
+
+Needs PyTorch and numpy only (PNG files are read and written here with zlib). Runs on CUDA where torch sees a GPU,
+else on the CPU. Talks to `vivify train deepfakes` through JSON lines on stdout, one object per event; anything
+on stderr is for people.
+
+    python3 deepfakes.py --a A_DIR --b B_DIR --out MODEL_DIR [--preset small|original|large] [--iters N] ...
+    python3 deepfakes.py --out MODEL_DIR --resume          continue from the checkpoint in MODEL_DIR
+    python3 deepfakes.py --out MODEL_DIR --export-only     export the checkpoint again
+"""
+
+import argparse
+import copy
+import inspect
+import json
+import math
+import os
+import signal
+import struct
+import sys
+import time
+import zlib
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+FORMAT = 'vivify.deepfakes'
+# ONNX names: a graph cannot use one name for an input and an output, so the aligned crop goes in as "crop".
+INPUT_NAME = 'crop'
+OUTPUT_NAMES = ['face', 'mask']
+OPSET = 17
+CHECKPOINT = 'checkpoint.pt'
+PREVIEW_COLUMNS = 6
+
+# Encoder: stride-2 5x5 convs, a dense bottleneck, a dense layer back to (S/16)^2 x dense_channels, one upscale.
+# Decoders: upscales to S, then 5x5 convs to RGB and to the mask. `original` is the 2017 model.
+PRESETS = {
+    'small': dict(size=64, encoder=[32, 64, 128, 256], bottleneck=256, dense_channels=256, encoder_up=128,
+                  decoder=[64, 32, 16], lr=2e-4, batch=16, iterations=3000),
+    'original': dict(size=64, encoder=[128, 256, 512, 1024], bottleneck=1024, dense_channels=1024, encoder_up=512,
+                     decoder=[256, 128, 64], lr=5e-5, batch=16, iterations=50000),
+    'large': dict(size=128, encoder=[128, 256, 512, 1024], bottleneck=512, dense_channels=512, encoder_up=512,
+                  decoder=[512, 256, 128], lr=5e-5, batch=16, iterations=100000),
+}
+
+
+class UsageProblem(Exception):
+    """A problem with the inputs the user can fix: reported as one sentence, exit status 2."""
+
+
+def emit(event):
+    sys.stdout.write(json.dumps(event) + '\n')
+    sys.stdout.flush()
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# PNG in and out (no PIL here: Debian's python3-torch brings numpy only)
+
+def read_png(path):
+    """An 8- or 16-bit PNG as a uint8 array [H, W, C] (C: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA)."""
+    with open(path, 'rb') as file:
+        data = file.read()
+    if data[:8] != b'\x89PNG\r\n\x1a\n':
+        raise UsageProblem(f'{path} is not a PNG file')
+    pos, chunks, palette, header = 8, [], None, None
+    while pos + 8 <= len(data):
+        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
+        body = data[pos + 8:pos + 8 + length]
+        pos += 12 + length
+        if kind == b'IHDR':
+            header = struct.unpack('>IIBBBBB', body)
+        elif kind == b'PLTE':
+            palette = np.frombuffer(body, np.uint8).reshape(-1, 3)
+        elif kind == b'IDAT':
+            chunks.append(body)
+        elif kind == b'IEND':
+            break
+    if header is None:
+        raise UsageProblem(f'{path} is a damaged PNG file (no header)')
+    width, height, depth, colour, _, _, interlace = header
+    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour)
+    if channels is None or depth not in (8, 16) or (colour == 3 and depth != 8) or interlace:
+        raise UsageProblem(f'{path}: only 8- or 16-bit, non-interlaced PNG files can be read')
+    bpp = channels * depth // 8
+    stride = width * bpp
+    try:
+        raw = np.frombuffer(zlib.decompress(b''.join(chunks)), np.uint8)
+        rows = raw[:height * (stride + 1)].reshape(height, stride + 1)
+    except (zlib.error, ValueError) as error:
+        raise UsageProblem(f'{path} is a damaged PNG file ({error})')
+    pixels = unfilter(rows, bpp, path)
+    if depth == 16:
+        pixels = pixels.reshape(height, width * channels, 2)[:, :, 0]
+    image = pixels.reshape(height, width, channels)
+    if colour == 3:
+        if palette is None:
+            raise UsageProblem(f'{path} is a damaged PNG file (no palette)')
+        image = palette[np.minimum(image[:, :, 0], len(palette) - 1)]
+    return image
+
+
+def unfilter(rows, bpp, path):
+    """
+    Undoes PNG's per-row filters. A byte depends on the byte to its left and the two above, so every pixel of one
+    anti-diagonal can be rebuilt at once from the diagonals before it: H + W vector steps, not H * W * bpp steps in Python.
+    """
+    height, stride = rows.shape[0], rows.shape[1] - 1
+    width = stride // bpp
+    kinds = rows[:, 0].astype(np.int64)
+    if kinds.max(initial=0) > 4:
+        raise UsageProblem(f'{path} is a damaged PNG file (row filter {kinds.max()})')
+    if kinds.max(initial=0) <= 2:
+        return unfilter_rows(rows, kinds, bpp)
+    filtered = rows[:, 1:].reshape(height, width, bpp).astype(np.int64)
+    # One row and one column of zeros before the image: what the filters see beyond its edges.
+    out = np.zeros((height + 1, width + 1, bpp), np.int64)
+    for diagonal in range(height + width - 1):
+        ys = np.arange(max(0, diagonal - width + 1), min(height, diagonal + 1))
+        xs = diagonal - ys
+        left, up, upper_left = out[ys + 1, xs], out[ys, xs + 1], out[ys, xs]
+        p = left + up - upper_left
+        pa, pb, pc = np.abs(p - left), np.abs(p - up), np.abs(p - upper_left)
+        paeth = np.where((pa <= pb) & (pa <= pc), left, np.where(pb <= pc, up, upper_left))
+        kind = kinds[ys][:, None]
+        predictor = np.select([kind == 1, kind == 2, kind == 3, kind == 4], [left, up, (left + up) >> 1, paeth], 0)
+        out[ys + 1, xs + 1] = (filtered[ys, xs] + predictor) & 255
+    return out[1:, 1:].reshape(height, stride).astype(np.uint8)
+
+
+def unfilter_rows(rows, kinds, bpp):
+    """The common case (None, Sub and Up only: what most encoders write by default), a row at a time."""
+    out = np.zeros((rows.shape[0], rows.shape[1] - 1), np.uint8)
+    prev = np.zeros(rows.shape[1] - 1, np.int64)
+    for y, kind in enumerate(kinds):
+        line = rows[y, 1:].astype(np.int64)
+        if kind == 1:
+            line = np.cumsum(line.reshape(-1, bpp), axis=0).reshape(-1)
+        elif kind == 2:
+            line = line + prev
+        prev = line & 255
+        out[y] = prev
+    return out
+
+
+def write_png(path, image):
+    """A uint8 RGB array [H, W, 3] as a PNG (no filtering: previews are small)."""
+    height, width, _ = image.shape
+    rows = np.concatenate([np.zeros((height, 1), np.uint8), image.reshape(height, width * 3)], axis=1)
+
+    def chunk(kind, body):
+        return struct.pack('>I', len(body)) + kind + body + struct.pack('>I', zlib.crc32(kind + body) & 0xFFFFFFFF)
+
+    header = struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)
+    data = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(rows.tobytes(), 6)) + chunk(b'IEND', b'')
+    atomic_write(path, lambda file: file.write(data))
+
+
+def atomic_write(path, write):
+    """Writes through a temporary file and a rename: a stop at any moment leaves the old file or the new one."""
+    temporary = f'{path}.{os.getpid()}.tmp'
+    with open(temporary, 'wb') as file:
+        write(file)
+    os.replace(temporary, path)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Training data: the folders `vivify extract` writes
+
+def face_files(folder):
+    """[(image, mask or None)] and the alignment name, from alignments.json where there is one, else every *.png."""
+    if not os.path.isdir(folder):
+        raise UsageProblem(f'{folder} is not a folder')
+    listing = os.path.join(folder, 'alignments.json')
+    if os.path.isfile(listing):
+        try:
+            with open(listing, encoding='utf-8') as file:
+                document = json.load(file)
+        except (OSError, ValueError) as error:
+            raise UsageProblem(f'{listing} cannot be read as JSON ({error})')
+        if not isinstance(document, dict) or document.get('format') != 'vivify.faces' or not isinstance(document.get('faces'), list):
+            raise UsageProblem(f'{listing} is not a vivify.faces listing (made by vivify extract)')
+        files = []
+        for face in document['faces']:
+            image = os.path.join(folder, str(face.get('file', '')))
+            mask = face.get('mask')
+            files.append((image, mask_path(folder, str(mask)) if mask else None))
+        return files, document.get('alignment')
+    names = sorted(name for name in os.listdir(folder) if name.lower().endswith('.png') and os.path.isfile(os.path.join(folder, name)))
+    return [(os.path.join(folder, name), mask_path(folder, name)) for name in names], None
+
+
+def mask_path(folder, name):
+    """A mask named as in alignments.json (relative to the folder, as "masks/x.png"), or masks/<name>; None if absent."""
+    candidate = os.path.join(folder, name) if os.path.dirname(name) else os.path.join(folder, 'masks', name)
+    return candidate if os.path.isfile(candidate) else None
+
+
+def load_faces(folder, size):
+    """Every face of a folder at size x size: uint8 tensors [N, 3, S, S] and [N, 1, S, S] (255 where no mask)."""
+    files, alignment = face_files(folder)
+    if not files:
+        raise UsageProblem(f'{folder} has no faces (no alignments.json entries and no .png files); vivify extract makes them')
+    images, masks = [], []
+    for image_path, mask_file in files:
+        if not os.path.isfile(image_path):
+            raise UsageProblem(f'{image_path} (listed in {folder}/alignments.json) does not exist')
+        image = to_channels(read_png(image_path), 3)
+        mask = to_channels(read_png(mask_file), 1) if mask_file else np.full(image.shape[:2] + (1,), 255, np.uint8)
+        images.append(resize(image, size))
+        masks.append(resize(mask, size))
+    return torch.stack(images), torch.stack(masks), alignment
+
+
+def to_channels(image, channels):
+    if image.shape[2] in (2, 4):
+        image = image[:, :, :-1]
+    if channels == 3 and image.shape[2] == 1:
+        return np.repeat(image, 3, axis=2)
+    if channels == 1 and image.shape[2] == 3:
+        return image.max(axis=2, keepdims=True)
+    return image
+
+
+def resize(image, size):
+    tensor = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)
+    if tensor.shape[1] == size and tensor.shape[2] == size:
+        return tensor.contiguous()
+    # Area averaging: the crops are usually larger than the training size.
+    scaled = F.interpolate(tensor[None].float(), size=(size, size), mode='area' if tensor.shape[1] >= size else 'bilinear')
+    return scaled[0].round().clamp(0, 255).to(torch.uint8)
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The model
+
+def upscale(channels_in, channels_out):
+    """Conv + pixel shuffle, the DeepFakes upscale: sharper than transposed convs, no checkerboard with ICNR."""
+    conv = nn.Conv2d(channels_in, channels_out * 4, 3, padding=1)
+    icnr(conv.weight)
+    return nn.Sequential(conv, nn.LeakyReLU(0.1), nn.PixelShuffle(2))
+
+
+def icnr(weight):
+    """Each group of 4 shuffled outputs starts with one kernel (ICNR), so the first images are smooth, not tiled."""
+    out_channels = weight.shape[0] // 4
+    base = torch.empty(out_channels, *weight.shape[1:])
+    nn.init.kaiming_uniform_(base, a=math.sqrt(5))
+    with torch.no_grad():
+        weight.copy_(base.repeat_interleave(4, dim=0))
+
+
+class Encoder(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        layers, channels = [], 3
+        for width in config['encoder']:
+            layers += [nn.Conv2d(channels, width, 5, stride=2, padding=2), nn.LeakyReLU(0.1)]
+            channels = width
+        self.convs = nn.Sequential(*layers)
+        self.side = config['size'] // 16
+        self.dense_channels = config['dense_channels']
+        self.bottleneck = nn.Linear(channels * self.side * self.side, config['bottleneck'])
+        self.expand = nn.Linear(config['bottleneck'], self.dense_channels * self.side * self.side)
+        self.up = upscale(self.dense_channels, config['encoder_up'])
+
+    def forward(self, x):
+        x = self.convs(x).flatten(1)
+        x = self.expand(self.bottleneck(x))
+        return self.up(x.view(-1, self.dense_channels, self.side, self.side))
+
+
+class Decoder(nn.Module):
+    """Upscales the shared code to the face and its mask (logits; the export adds the sigmoids)."""
+
+    def __init__(self, config):
+        super().__init__()
+        layers, channels = [], config['encoder_up']
+        for width in config['decoder']:
+            layers.append(upscale(channels, width))
+            channels = width
+        self.ups = nn.Sequential(*layers)
+        self.face = nn.Conv2d(channels, 3, 5, padding=2)
+        self.mask = nn.Conv2d(channels, 1, 5, padding=2)
+
+    def forward(self, code):
+        x = self.ups(code)
+        return self.face(x), self.mask(x)
+
+
+class DeepFakes(nn.Module):
+    def __init__(self, config):
+        super().__init__()
+        self.encoder = Encoder(config)
+        self.decoder_a = Decoder(config)
+        self.decoder_b = Decoder(config)
+
+
+class Swap(nn.Module):
+    """One direction for export: crop (RGB 0..1) -> face (RGB 0..1) and mask (0..1)."""
+
+    def __init__(self, encoder, decoder):
+        super().__init__()
+        self.encoder, self.decoder = encoder, decoder
+
+    def forward(self, crop):
+        face, mask = self.decoder(self.encoder(crop))
+        return torch.sigmoid(face), torch.sigmoid(mask)
+
+
+def parameter_count(module):
+    return sum(parameter.numel() for parameter in module.parameters())
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Augmentation (all on the device, from one generator that the checkpoint keeps)
+
+def rand(generator, *shape, low=0.0, high=1.0, device='cpu'):
+    return (torch.rand(*shape, generator=generator) * (high - low) + low).to(device)
+
+
+def augment(images, masks, generator, device):
+    """(input, target, target mask): flip and affine jitter on both; DeepFakes' random warp and colour on the input."""
+    batch, _, size, _ = images.shape
+    images = images.to(device).float() / 255
+    masks = masks.to(device).float() / 255
+
+    # Flip, rotation, scale and shift as one affine map, applied alike to the target, its mask and the input.
+    flip = torch.where(rand(generator, batch) < 0.5, -1.0, 1.0).to(device)
+    angle = rand(generator, batch, low=-10, high=10, device=device) * math.pi / 180
+    scale = rand(generator, batch, low=0.95, high=1.05, device=device)
+    shift = rand(generator, batch, 2, low=-0.05, high=0.05, device=device)
+    cos, sin = torch.cos(angle) / scale, torch.sin(angle) / scale
+    theta = torch.stack([torch.stack([cos * flip, -sin, shift[:, 0]], 1), torch.stack([sin * flip, cos, shift[:, 1]], 1)], 1)
+    grid = F.affine_grid(theta, list(images.shape), align_corners=False)
+    target = F.grid_sample(images, grid, padding_mode='border', align_corners=False)
+    target_mask = F.grid_sample(masks, grid, padding_mode='zeros', align_corners=False)
+
+    # The random warp: a coarse 5x5 grid of offsets, upsampled smoothly, bends the input; the target stays straight,
+    # so the autoencoder must learn the face, not copy pixels.
+    offsets = rand(generator, batch, 2, 5, 5, low=-1, high=1, device=device) * 0.04
+    offsets = F.interpolate(offsets, size=(size, size), mode='bicubic', align_corners=True).permute(0, 2, 3, 1)
+    warped = F.grid_sample(target, grid_identity(batch, size, device) + offsets, padding_mode='border', align_corners=False)
+
+    # Colour: brightness, contrast and a per-channel gain (a cheap hue and white-balance shift).
+    brightness = rand(generator, batch, 1, 1, 1, low=-0.08, high=0.08, device=device)
+    contrast = rand(generator, batch, 1, 1, 1, low=0.8, high=1.2, device=device)
+    gain = rand(generator, batch, 3, 1, 1, low=0.94, high=1.06, device=device)
+    mean = warped.mean(dim=(1, 2, 3), keepdim=True)
+    warped = ((warped - mean) * contrast + mean + brightness) * gain
+    return warped.clamp(0, 1), target, target_mask
+
+
+_identity_cache = {}
+
+
+def grid_identity(batch, size, device):
+    key = (size, str(device))
+    if key not in _identity_cache:
+        eye = torch.tensor([[[1.0, 0, 0], [0, 1.0, 0]]], device=device)
+        _identity_cache[key] = F.affine_grid(eye, [1, 1, size, size], align_corners=False)
+    return _identity_cache[key].expand(batch, -1, -1, -1)
+
+
+def face_loss(face_logits, mask_logits, target, target_mask):
+    """(reconstruction, mask): L1 weighted towards the face (the background still counts a little), and L1 of the mask."""
+    face = torch.sigmoid(face_logits)
+    weight = 0.1 + 0.9 * target_mask
+    reconstruction = ((face - target).abs() * weight).mean() / weight.mean()
+    mask = (torch.sigmoid(mask_logits) - target_mask).abs().mean()
+    return reconstruction, mask
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Checkpoints, previews, export
+
+def save_checkpoint(out, state):
+    path = os.path.join(out, CHECKPOINT)
+    atomic_write(path, lambda file: torch.save(state, file))
+    summary = {key: state[key] for key in ('preset', 'size', 'iteration', 'iterations', 'batch', 'lr', 'seconds', 'a', 'b', 'alignment')}
+    atomic_write(os.path.join(out, 'checkpoint.json'), lambda file: file.write((json.dumps(summary, indent=2) + '\n').encode()))
+    return path
+
+
+def load_checkpoint(out):
+    path = os.path.join(out, CHECKPOINT)
+    if not os.path.isfile(path):
+        raise UsageProblem(f'{out} holds no checkpoint to resume from ({CHECKPOINT})')
+    return torch.load(path, map_location='cpu')
+
+
+def to_rgb(tensor):
+    return (tensor.clamp(0, 1) * 255).round().to(torch.uint8).permute(1, 2, 0).cpu().numpy()
+
+
+@torch.no_grad()
+def write_preview(out, iteration, model, preview_a, preview_b, device):
+    """Rows: A, A reconstructed, A->B, B, B reconstructed, B->A; one column per preview face."""
+    model.eval()
+    rows = []
+    for faces, own, other in ((preview_a, model.decoder_a, model.decoder_b), (preview_b, model.decoder_b, model.decoder_a)):
+        x = faces.to(device).float() / 255
+        code = model.encoder(x)
+        rows += [x, torch.sigmoid(own(code)[0]), torch.sigmoid(other(code)[0])]
+    model.train()
+    grid = torch.cat([torch.cat(list(row), dim=2) for row in rows], dim=1)
+    folder = os.path.join(out, 'previews')
+    os.makedirs(folder, exist_ok=True)
+    path = os.path.join(folder, f'preview_{iteration:07d}.png')
+    write_png(path, to_rgb(grid))
+    return path
+
+
+def export(out, model, meta):
+    """Both directions to ONNX, the metadata, and PyTorch's outputs on a seeded input for the ONNX check."""
+    size = meta['size']
+    cpu = copy.deepcopy(model).cpu().eval()
+    directions = {'deepfakes_a2b.onnx': cpu.decoder_b, 'deepfakes_b2a.onnx': cpu.decoder_a}
+    sample = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(1234))
+    check_folder = os.path.join(out, 'export-check')
+    os.makedirs(check_folder, exist_ok=True)
+    sample.numpy().astype('<f4').tofile(os.path.join(check_folder, 'input.f32'))
+    check = {'format': 'vivify.deepfakes-export-check', 'version': 1,
+             'input': {'name': INPUT_NAME, 'file': 'export-check/input.f32', 'shape': list(sample.shape)}, 'models': []}
+    for file, decoder in directions.items():
+        swap = Swap(cpu.encoder, decoder).eval()
+        path = os.path.join(out, file)
+        temporary = f'{path}.{os.getpid()}.tmp'
+        with torch.no_grad():
+            torch.onnx.export(swap, sample, temporary, input_names=[INPUT_NAME], output_names=OUTPUT_NAMES, opset_version=OPSET,
+                              do_constant_folding=True, **LEGACY_EXPORTER)
+            os.replace(temporary, path)
+            outputs = swap(sample)
+        stem = file[:-len('.onnx')]
+        entry = {'file': file, 'outputs': []}
+        for name, tensor in zip(OUTPUT_NAMES, outputs):
+            relative = f'export-check/{stem}.{name}.f32'
+            tensor.numpy().astype('<f4').tofile(os.path.join(out, relative))
+            entry['outputs'].append({'name': name, 'file': relative, 'shape': list(tensor.shape)})
+        check['models'].append(entry)
+    write_json(os.path.join(out, 'export-check.json'), check)
+    write_json(os.path.join(out, 'deepfakes.json'), meta)
+    return list(directions)
+
+
+# Newer PyTorch exports through dynamo by default, which needs onnxscript; the TorchScript exporter needs nothing more.
+LEGACY_EXPORTER = {'dynamo': False} if 'dynamo' in inspect.signature(torch.onnx.export).parameters else {}
+
+
+def write_json(path, value):
+    atomic_write(path, lambda file: file.write((json.dumps(value, indent=2, ensure_ascii=False) + '\n').encode()))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The run
+
+class StopFlag:
+    """SIGINT and SIGTERM ask for a stop: the current iteration finishes, a checkpoint is saved, the trainer exits."""
+
+    def __init__(self):
+        self.requested = False
+
+    def install(self):
+        def request(signum, _frame):
+            if not self.requested:
+                sys.stderr.write('stopping after this iteration: saving a checkpoint\n')
+            self.requested = True
+        signal.signal(signal.SIGINT, request)
+        signal.signal(signal.SIGTERM, request)
+
+
+def device_name(device):
+    if device.type == 'cuda':
+        return f'cuda ({torch.cuda.get_device_name(device)})'
+    return f'cpu ({torch.get_num_threads()} threads)'
+
+
+def run(args):
+    device = torch.device('cuda' if torch.cuda.is_available() and not args.cpu else 'cpu')
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
+    torch.set_num_threads(args.threads or (cores if device.type == 'cpu' else min(4, cores)))
+    torch.set_flush_denormal(True)
+    os.makedirs(args.out, exist_ok=True)
+
+    checkpoint = load_checkpoint(args.out) if args.resume or args.export_only else None
+    if checkpoint is not None:
+        config, state = checkpoint['config'], checkpoint
+        for option, recorded in (('preset', state['preset']), ('size', state['size'])):
+            given = getattr(args, option)
+            if given is not None and given != recorded:
+                raise UsageProblem(f'the checkpoint in {args.out} was trained with --{option} {recorded}; leave --{option} out to continue it, or train into another folder')
+        a_folder, b_folder = args.a or state['a']['folder'], args.b or state['b']['folder']
+        iterations = args.iters if args.iters is not None else state['iterations']
+        batch = args.batch or state['batch']
+        lr = state['lr']
+    else:
+        if os.path.isfile(os.path.join(args.out, CHECKPOINT)):
+            raise UsageProblem(f'{args.out} already holds a training; --resume continues it, or train into another folder')
+        if not args.a or not args.b:
+            raise UsageProblem('--a and --b name the two folders of faces to train on')
+        preset = args.preset or 'small'
+        config = dict(PRESETS[preset])
+        config['preset'] = preset
+        if args.size is not None:
+            config['size'] = args.size
+        a_folder, b_folder = args.a, args.b
+        iterations = args.iters if args.iters is not None else config['iterations']
+        batch = args.batch or config['batch']
+        lr = args.lr or config['lr']
+        state = None
+    size = config['size']
+    if size % 16 or size < 32:
+        raise UsageProblem(f'--size {size}: the size must be a multiple of 16, at least 32')
+
+    torch.manual_seed(args.seed)
+    model = DeepFakes(config).to(device)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, betas=(0.5, 0.999))
+    generator = torch.Generator().manual_seed(args.seed)
+    if state is not None:
+        model.load_state_dict(state['model'])
+        optimizer.load_state_dict(state['optimizer'])
+        generator.set_state(state['rng']['augment'])
+        torch.set_rng_state(state['rng']['torch'])
+        if device.type == 'cuda' and state['rng'].get('cuda') is not None:
+            torch.cuda.set_rng_state(state['rng']['cuda'])
+    record = {
+        'preset': config['preset'], 'size': size, 'config': config, 'batch': batch, 'lr': lr,
+        'iteration': state['iteration'] if state else 0, 'iterations': iterations,
+        'seconds': state['seconds'] if state else 0.0,
+        'loss': state['loss'] if state else {'first': None, 'last': None},
+        'a': state['a'] if state else None, 'b': state['b'] if state else None,
+        'alignment': state['alignment'] if state else None,
+    }
+
+    def meta():
+        return {
+            'format': FORMAT, 'version': 1, 'size': size, 'preset': config['preset'], 'alignment': record['alignment'],
+            'iterations': record['iteration'], 'seconds': round(record['seconds'], 2), 'device': device_name(device),
+            'a': record['a'], 'b': record['b'], 'loss': record['loss'],
+            'input': INPUT_NAME, 'outputs': OUTPUT_NAMES, 'parameters': parameter_count(model),
+        }
+
+    if args.export_only:
+        files = export(args.out, model, meta())
+        emit({'type': 'export', 'files': files, 'iteration': record['iteration']})
+        emit({'type': 'done', 'iteration': record['iteration'], 'stopped': False})
+        return 0
+
+    faces_a, masks_a, alignment_a = load_faces(a_folder, size)
+    faces_b, masks_b, alignment_b = load_faces(b_folder, size)
+    if alignment_a and alignment_b and alignment_a != alignment_b:
+        raise UsageProblem(f'{a_folder} was aligned with "{alignment_a}" and {b_folder} with "{alignment_b}"; extract both the same way')
+    record['alignment'] = alignment_a or alignment_b
+    record['a'] = {'folder': os.path.abspath(a_folder), 'faces': len(faces_a)}
+    record['b'] = {'folder': os.path.abspath(b_folder), 'faces': len(faces_b)}
+    # Preview faces spread over each folder (neighbouring frames look alike).
+    preview_index = lambda count: torch.linspace(0, count - 1, PREVIEW_COLUMNS).round().long()
+    preview_a, preview_b = faces_a[preview_index(len(faces_a))], faces_b[preview_index(len(faces_b))]
+
+    emit({'type': 'start', 'iteration': record['iteration'], 'iterations': iterations, 'preset': config['preset'], 'size': size,
+          'batch': batch, 'device': device_name(device), 'parameters': parameter_count(model), 'resumed': state is not None,
+          'faces': {'a': len(faces_a), 'b': len(faces_b)}})
+
+    def snapshot():
+        return {**record, 'model': model.state_dict(), 'optimizer': optimizer.state_dict(),
+                'rng': {'augment': generator.get_state(), 'torch': torch.get_rng_state(),
+                        'cuda': torch.cuda.get_rng_state() if device.type == 'cuda' else None}}
+
+    stop = StopFlag()
+    stop.install()
+    model.train()
+    window = {'a': 0.0, 'b': 0.0, 'mask_a': 0.0, 'mask_b': 0.0, 'count': 0}
+    last_emit, last_iteration = time.monotonic(), record['iteration']
+    started = time.monotonic()
+    seconds_before = record['seconds']
+    while record['iteration'] < iterations and not stop.requested:
+        pick_a = torch.randint(len(faces_a), (batch,), generator=generator)
+        pick_b = torch.randint(len(faces_b), (batch,), generator=generator)
+        input_a, target_a, mask_a = augment(faces_a[pick_a], masks_a[pick_a], generator, device)
+        input_b, target_b, mask_b = augment(faces_b[pick_b], masks_b[pick_b], generator, device)
+        # One encoder pass over both people: faster than two, and the same gradients as the 2017 alternation's sum.
+        code = model.encoder(torch.cat([input_a, input_b]))
+        recon_a, masked_a = face_loss(*model.decoder_a(code[:batch]), target_a, mask_a)
+        recon_b, masked_b = face_loss(*model.decoder_b(code[batch:]), target_b, mask_b)
+        loss = recon_a + recon_b + 0.5 * (masked_a + masked_b)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        record['iteration'] += 1
+        record['seconds'] = seconds_before + time.monotonic() - started
+        i = record['iteration']
+        for key, value in (('a', recon_a), ('b', recon_b), ('mask_a', masked_a), ('mask_b', masked_b)):
+            window[key] += float(value)
+        window['count'] += 1
+
+        now = time.monotonic()
+        if i % args.progress_every == 0 or i == iterations or now - last_emit >= 2 or stop.requested:
+            count = window['count']
+            losses = {key: window[key] / count for key in ('a', 'b', 'mask_a', 'mask_b')}
+            if record['loss']['first'] is None:
+                record['loss']['first'] = {'a': losses['a'], 'b': losses['b']}
+            record['loss']['last'] = {'a': losses['a'], 'b': losses['b']}
+            emit({'type': 'progress', 'iteration': i, 'iterations': iterations, 'loss_a': round(losses['a'], 6),
+                  'loss_b': round(losses['b'], 6), 'mask_loss_a': round(losses['mask_a'], 6), 'mask_loss_b': round(losses['mask_b'], 6),
+                  'it_per_s': round((i - last_iteration) / max(now - last_emit, 1e-9), 3)})
+            window = {key: 0.0 for key in window}
+            window['count'] = 0
+            last_emit, last_iteration = now, i
+        if args.preview_every and i % args.preview_every == 0:
+            emit({'type': 'preview', 'iteration': i, 'path': write_preview(args.out, i, model, preview_a, preview_b, device)})
+        if args.checkpoint_every and i % args.checkpoint_every == 0 and i < iterations:
+            emit({'type': 'checkpoint', 'iteration': i, 'path': save_checkpoint(args.out, snapshot())})
+
+    path = save_checkpoint(args.out, snapshot())
+    emit({'type': 'checkpoint', 'iteration': record['iteration'], 'path': path})
+    if stop.requested and record['iteration'] < iterations:
+        emit({'type': 'stopped', 'iteration': record['iteration'], 'iterations': iterations, 'checkpoint': path})
+        return 130
+    emit({'type': 'preview', 'iteration': record['iteration'],
+          'path': write_preview(args.out, record['iteration'], model, preview_a, preview_b, device)})
+    files = export(args.out, model, meta())
+    emit({'type': 'export', 'files': files, 'iteration': record['iteration']})
+    emit({'type': 'done', 'iteration': record['iteration'], 'seconds': round(record['seconds'], 2), 'stopped': False})
+    return 0
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description='Train a DeepFakes model (shared encoder, one decoder per person) and export it to ONNX.')
+    parser.add_argument('--a', help='folder of person A\'s aligned faces (vivify extract)')
+    parser.add_argument('--b', help='folder of person B\'s aligned faces')
+    parser.add_argument('--out', required=True, help='the model folder: checkpoints, previews, the ONNX exports')
+    parser.add_argument('--preset', choices=sorted(PRESETS), help='model size (default small)')
+    parser.add_argument('--size', type=int, help='face size in pixels, a multiple of 16 (default: the preset\'s)')
+    parser.add_argument('--iters', type=int, help='train up to this many iterations in all (default: the preset\'s)')
+    parser.add_argument('--batch', type=int, help='faces of each person per iteration (default: the preset\'s)')
+    parser.add_argument('--lr', type=float, help='Adam learning rate (default: the preset\'s)')
+    parser.add_argument('--resume', action='store_true', help='continue from the checkpoint in --out')
+    parser.add_argument('--export-only', action='store_true', help='export the checkpoint in --out and stop')
+    parser.add_argument('--preview-every', type=int, default=500, help='write a preview grid every N iterations (0: only at the end)')
+    parser.add_argument('--checkpoint-every', type=int, default=500, help='save a checkpoint every N iterations (and always at the end)')
+    parser.add_argument('--progress-every', type=int, default=10, help='a progress line every N iterations (and at least every 2 s)')
+    parser.add_argument('--seed', type=int, default=0)
+    parser.add_argument('--threads', type=int, help='CPU threads (default: every core this process may use)')
+    parser.add_argument('--cpu', action='store_true', help='train on the CPU even where CUDA is available')
+    args = parser.parse_args(argv)
+    for name in ('iters', 'batch', 'preview_every', 'checkpoint_every'):
+        value = getattr(args, name)
+        if value is not None and value < (1 if name == 'batch' else 0):
+            parser.error(f'--{name.replace("_", "-")} must be {"positive" if name == "batch" else "0 or more"}')
+    if args.progress_every < 1:
+        parser.error('--progress-every must be positive')
+    return args
+
+
+def main(argv):
+    args = parse_args(argv)
+    try:
+        return run(args)
+    except UsageProblem as problem:
+        emit({'type': 'error', 'message': str(problem)})
+        return 2
+    except KeyboardInterrupt:
+        # Before training began (loading faces): nothing to save.
+        emit({'type': 'stopped', 'iteration': None})
+        return 130
+
+
+if __name__ == '__main__':
+    sys.exit(main(sys.argv[1:]))

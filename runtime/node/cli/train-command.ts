@@ -1,0 +1,175 @@
+import { readFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { UsageError, VivifyError, messageOf } from '../../errors.ts';
+import type { CatalogSignature } from '../../models/catalog.ts';
+import { localModelIdProblem, modelFolder, registerLocalModel, resolveModelsDir } from '../model-store/index.ts';
+import { checkExport, exportTolerance } from '../train/export-check.ts';
+import { requireTorch, trainingPython } from '../train/python-torch.ts';
+import { runTrainer } from '../train/run-trainer.ts';
+import { deepfakesMetadata, type DeepfakesMetadata, type TrainerEvent } from '../train/trainer-events.ts';
+import { countFaces, hasCheckpoint, readCheckpointSummary } from '../train/training-folders.ts';
+import { jsonTrainingReporter, terminalTrainingReporter } from '../train/training-reporter.ts';
+
+/** `vivify train deepfakes`: checks, runs models/train/deepfakes.py, checks its ONNX export and registers the model. */
+
+export const deepfakesPresets = ['small', 'original', 'large'] as const;
+
+export interface TrainDeepfakesOptions {
+  a?: string;
+  b?: string;
+  out: string;
+  preset?: (typeof deepfakesPresets)[number];
+  size?: number;
+  iters?: number;
+  batch?: number;
+  resume?: boolean;
+  previewEvery?: number;
+  name?: string;
+  modelsDir?: string;
+  json?: boolean;
+  debug?: boolean;
+}
+
+/** Ctrl-C: the checkpoint is saved and `--resume` continues; exit status 130 with a sentence that says so. */
+export class TrainingStoppedError extends VivifyError {
+  override name = 'TrainingStoppedError';
+  override get exitCode(): number {
+    return 130;
+  }
+}
+
+const modelFiles = ['deepfakes_a2b.onnx', 'deepfakes_b2a.onnx', 'deepfakes.json'] as const;
+
+export async function trainDeepfakesCommand(options: TrainDeepfakesOptions): Promise<void> {
+  // PyTorch first: without it nothing else matters, and the answer is one install command.
+  const python = trainingPython();
+  await requireTorch(python);
+
+  const out = resolve(options.out);
+  const summary = options.resume ? await readCheckpointSummary(out) : undefined;
+  if (!options.resume && hasCheckpoint(out)) {
+    throw new UsageError(`${out} already holds a training; --resume continues it, or choose another --out`);
+  }
+  const a = options.a ?? summary?.a?.folder;
+  const b = options.b ?? summary?.b?.folder;
+  if (!a || !b) throw new UsageError('--a and --b name the two folders of aligned faces to train on (vivify extract makes them)');
+  await countFaces(resolve(a), '--a');
+  await countFaces(resolve(b), '--b');
+  if (options.size !== undefined && (options.size % 16 !== 0 || options.size < 32)) {
+    throw new UsageError(`--size ${options.size}: the face size must be a multiple of 16, at least 32`);
+  }
+  if (summary && options.iters !== undefined && options.iters < summary.iteration) {
+    throw new UsageError(`--iters ${options.iters}: the checkpoint in ${out} is at iteration ${summary.iteration} already (--iters counts all iterations, not more of them)`);
+  }
+  const id = options.name ?? defaultModelId(out);
+  const idProblem = localModelIdProblem(id);
+  if (idProblem) throw new UsageError(`${options.name === undefined ? `the model's name from ${out}` : '--name'}: ${idProblem}`);
+  const store = resolveModelsDir(options.modelsDir);
+
+  const args = ['--a', resolve(a), '--b', resolve(b), '--out', out];
+  if (options.resume) args.push('--resume');
+  if (options.preset) args.push('--preset', options.preset);
+  const numbers: [string, number | undefined][] = [
+    ['--size', options.size],
+    ['--iters', options.iters],
+    ['--batch', options.batch],
+    ['--preview-every', options.previewEvery],
+  ];
+  for (const [flag, value] of numbers) if (value !== undefined) args.push(flag, String(value));
+
+  const reporter = options.json ? jsonTrainingReporter() : terminalTrainingReporter();
+  const seen: { error?: string; stoppedAt?: number | null; lastCheckpoint?: number; total?: number } = { lastCheckpoint: summary?.iteration };
+  let exit;
+  try {
+    exit = await runTrainer(python, args, {
+      event(event: TrainerEvent) {
+        if (event.type === 'error') seen.error = event.message;
+        if (event.type === 'stopped') seen.stoppedAt = event.iteration;
+        if (event.type === 'checkpoint') seen.lastCheckpoint = event.iteration;
+        if (event.type === 'start') seen.total = event.iterations;
+        reporter.event(event);
+      },
+      stopping: () => reporter.stopping(),
+      stderrLine: options.debug ? (line) => process.stderr.write(`${line}\n`) : undefined,
+    });
+  } finally {
+    reporter.stop();
+  }
+
+  if (seen.error !== undefined) throw exit.code === 2 ? new UsageError(seen.error) : new VivifyError(seen.error);
+  if (exit.interrupted || seen.stoppedAt !== undefined) throw new TrainingStoppedError(stoppedSentence(out, seen));
+  if (exit.code !== 0) {
+    const last = exit.stderrTail.filter((line) => line.trim()).at(-1) ?? 'no message';
+    throw new VivifyError(`the trainer (${python}) failed with exit status ${exit.code ?? exit.signal}: ${last}${options.debug ? '' : ' (--debug shows all it printed)'}`);
+  }
+
+  const checks = await checkExport(out);
+  for (const check of checks) reporter.check(check);
+  const bad = checks.filter((check) => !check.ok);
+  if (bad.length > 0) {
+    throw new VivifyError(
+      `${bad.map((check) => check.file).join(' and ')} do not reproduce PyTorch's outputs within ${exportTolerance} under onnxruntime; the model was not registered`,
+    );
+  }
+
+  const metadata = await readMetadata(out);
+  const entry = await registerLocalModel(store, {
+    id,
+    title: `DeepFakes ${basename(metadata.a.folder)} ↔ ${basename(metadata.b.folder)}`,
+    task: 'faceswap',
+    licence: 'trained by you',
+    homepage: 'https://github.com/deepfakes/faceswap',
+    notes:
+      `Trained with vivify train deepfakes from ${metadata.a.folder} (A, ${metadata.a.faces} faces) and ${metadata.b.folder} (B, ${metadata.b.faces} faces): ` +
+      `preset ${metadata.preset}, ${metadata.size} px, ${metadata.iterations} iterations in ${Math.round(metadata.seconds)} s on ${metadata.device}. ` +
+      `deepfakes_a2b.onnx draws B on A's face, deepfakes_b2a.onnx A on B's.`,
+    files: modelFiles.map((name) => ({ name, path: join(out, name), signature: name.endsWith('.onnx') ? swapSignature(metadata) : undefined })),
+  });
+  reporter.registered({
+    id,
+    folder: modelFolder(store, id),
+    files: entry.files.map((file) => ({ name: file.name, size: file.size ?? 0, sha256: file.sha256 ?? '' })),
+    iterations: metadata.iterations,
+    seconds: metadata.seconds,
+    loss: metadata.loss,
+  });
+}
+
+/** The model's id where --name is not given: deepfakes-<the model folder's name>, made a valid id. */
+export function defaultModelId(modelDir: string): string {
+  const stem = basename(modelDir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|-+$/g, '');
+  return stem.startsWith('deepfakes') ? stem : `deepfakes-${stem || 'model'}`;
+}
+
+/** Both directions' ONNX signature: an aligned crop in, the decoded face and its mask out, at the trained size. */
+function swapSignature(metadata: DeepfakesMetadata): CatalogSignature {
+  const { size } = metadata;
+  return {
+    inputs: [{ name: metadata.input, type: 'float32', shape: [1, 3, size, size] }],
+    outputs: [
+      { name: 'face', type: 'float32', shape: [1, 3, size, size] },
+      { name: 'mask', type: 'float32', shape: [1, 1, size, size] },
+    ],
+  };
+}
+
+async function readMetadata(modelDir: string): Promise<DeepfakesMetadata> {
+  const path = join(modelDir, 'deepfakes.json');
+  try {
+    return deepfakesMetadata.parse(JSON.parse(await readFile(path, 'utf8')));
+  } catch (error) {
+    throw new VivifyError(`${path} cannot be read (${messageOf(error)}); the export is incomplete`);
+  }
+}
+
+function stoppedSentence(out: string, seen: { stoppedAt?: number | null; lastCheckpoint?: number; total?: number }): string {
+  const resume = `vivify train deepfakes --out ${/[\s"'$`\\]/.test(out) ? JSON.stringify(out) : out} --resume continues`;
+  if (typeof seen.stoppedAt === 'number') {
+    return `training stopped at iteration ${seen.stoppedAt}${seen.total ? ` of ${seen.total}` : ''} and saved a checkpoint in ${out}; ${resume}`;
+  }
+  if (seen.lastCheckpoint !== undefined) return `training stopped at once; the checkpoint of iteration ${seen.lastCheckpoint} is kept in ${out}; ${resume}`;
+  return 'training stopped before its first checkpoint; there is nothing to resume';
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+/** The JSON lines models/train/deepfakes.py prints on stdout, one event each. */
+
+const faceFolder = z.object({ folder: z.string(), faces: z.int() });
+
+export const trainerEvent = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('start'),
+    iteration: z.int(),
+    iterations: z.int(),
+    preset: z.string(),
+    size: z.int(),
+    batch: z.int(),
+    device: z.string(),
+    parameters: z.int(),
+    resumed: z.boolean(),
+    faces: z.object({ a: z.int(), b: z.int() }),
+  }),
+  z.object({
+    type: z.literal('progress'),
+    iteration: z.int(),
+    iterations: z.int(),
+    loss_a: z.number(),
+    loss_b: z.number(),
+    mask_loss_a: z.number(),
+    mask_loss_b: z.number(),
+    it_per_s: z.number(),
+  }),
+  z.object({ type: z.literal('preview'), iteration: z.int(), path: z.string() }),
+  z.object({ type: z.literal('checkpoint'), iteration: z.int(), path: z.string() }),
+  z.object({ type: z.literal('stopped'), iteration: z.int().nullable(), iterations: z.int().optional(), checkpoint: z.string().optional() }),
+  z.object({ type: z.literal('export'), iteration: z.int(), files: z.array(z.string()) }),
+  z.object({ type: z.literal('done'), iteration: z.int(), seconds: z.number().optional(), stopped: z.boolean() }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+]);
+
+export type TrainerEvent = z.infer<typeof trainerEvent>;
+export type TrainerEventOf<T extends TrainerEvent['type']> = Extract<TrainerEvent, { type: T }>;
+
+/** The metadata the trainer exports beside the ONNX files (deepfakes.json). */
+export const deepfakesMetadata = z.object({
+  format: z.literal('vivify.deepfakes'),
+  version: z.literal(1),
+  size: z.int(),
+  preset: z.string(),
+  alignment: z.string().nullable(),
+  iterations: z.int(),
+  seconds: z.number(),
+  device: z.string(),
+  a: faceFolder,
+  b: faceFolder,
+  loss: z.object({
+    first: z.object({ a: z.number(), b: z.number() }).nullable(),
+    last: z.object({ a: z.number(), b: z.number() }).nullable(),
+  }),
+  input: z.string(),
+  outputs: z.array(z.string()),
+  parameters: z.int(),
+});
+export type DeepfakesMetadata = z.infer<typeof deepfakesMetadata>;
