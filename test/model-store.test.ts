@@ -285,7 +285,7 @@ describe('vivify models pull', () => {
   it('names the models there are for an unknown id, exit 2', async () => {
     const result = await runCli(['models', 'pull', 'nope'], { env });
     expect(result).toMatchObject({ code: 2, stdout: '' });
-    expect(result.stderr).toBe('vivify: unknown model "nope": the catalog has liveportrait, tiny, wrong-hash, published, offline (vivify models list describes them)\n');
+    expect(result.stderr).toBe('vivify: unknown model "nope": the catalog has liveportrait, cyclegan-monet, cyclegan-vangogh, cyclegan-cezanne, cyclegan-ukiyoe, tiny, wrong-hash, published, offline (vivify models list describes them)\n');
   });
 });
 
@@ -353,6 +353,10 @@ describe('vivify models verify, list, path, remove', () => {
     const json = JSON.parse((await runCli(['models', 'list', '--json'], { env })).stdout) as { models: { id: string; state: string }[] };
     expect(json.models.map((model) => [model.id, model.state])).toEqual([
       ['liveportrait', 'missing'],
+      ['cyclegan-monet', 'missing'],
+      ['cyclegan-vangogh', 'missing'],
+      ['cyclegan-cezanne', 'missing'],
+      ['cyclegan-ukiyoe', 'missing'],
       ['tiny', 'installed'],
       ['wrong-hash', 'missing'],
       ['published', 'missing'],
@@ -384,7 +388,7 @@ describe('modelProblem', () => {
     expect(await modelProblem(folder, 'tiny')).toContain('it lacks decoder.onnx;');
     await writeFile(modelFilePath(folder, 'tiny', 'decoder.onnx'), decoder);
     expect(await modelProblem(folder, 'tiny')).toBeUndefined();
-    expect(await modelProblem(folder, 'unknown')).toBe('the graph needs model "unknown", which the model catalog does not know (it has liveportrait, tiny, wrong-hash, published, offline)');
+    expect(await modelProblem(folder, 'unknown')).toBe('the graph needs model "unknown", which the model catalog does not know (it has liveportrait, cyclegan-monet, cyclegan-vangogh, cyclegan-cezanne, cyclegan-ukiyoe, tiny, wrong-hash, published, offline)');
     // The store a graph runs against: the option where given, else the environment's or the default folder.
     expect(resolveModelsDir(folder)).toBe(folder);
   });

@@ -16,11 +16,14 @@ export type CatalogElementType = (typeof catalogElementTypes)[number];
 
 const elementType = z.enum(catalogElementTypes);
 
+/** A dimension: a size, or a name ("height") where the file must leave it free (a model that takes any size). */
+const dimension = z.union([z.int().min(1), z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a free dimension is named with letters, digits or "_"')]);
+
 const tensor = z.strictObject({
   name: z.string().min(1),
   /** One type, or the types a file may use (an export in float16 is as good as one in float32). */
   type: z.union([elementType, z.array(elementType).min(1)]),
-  shape: z.array(z.int().min(1)),
+  shape: z.array(dimension),
 });
 
 const signature = z.strictObject({
@@ -54,19 +57,36 @@ const modelFile = z
   })
   .refine((file) => file.signature !== undefined || !file.name.endsWith('.onnx'), { message: 'an .onnx file needs its signature', path: ['signature'] });
 
-const catalogEntrySchema = z.strictObject({
-  id: modelId,
-  title: z.string().min(1),
-  /** What the model is for, as "reenact". */
-  task: z.string().min(1),
-  licence: z.string().min(1),
-  homepage: z.url(),
-  notes: z.string(),
-  files: z
-    .array(modelFile)
-    .min(1)
-    .refine((files) => new Set(files.map((file) => file.name)).size === files.length, 'each file name must appear once'),
-});
+/**
+ * Formats Vivify converts to ONNX when a model is pulled or imported: `cyclegan-resnet` is a CycleGAN ResNet generator
+ * checkpoint (the authors' PyTorch state dict), converted with PyTorch and checked with onnxruntime.
+ */
+export const modelConverterKinds = ['cyclegan-resnet'] as const;
+export type ModelConverterKind = (typeof modelConverterKinds)[number];
+
+const catalogEntrySchema = z
+  .strictObject({
+    id: modelId,
+    title: z.string().min(1),
+    /** What the model is for, as "reenact". */
+    task: z.string().min(1),
+    licence: z.string().min(1),
+    homepage: z.url(),
+    notes: z.string(),
+    /**
+     * Where the model is published in another format: its one file is made on this machine from the download. That
+     * file's url, size and sha256 are then the published checkpoint's; the lock pins the file made from it.
+     */
+    convert: z.enum(modelConverterKinds).optional(),
+    files: z
+      .array(modelFile)
+      .min(1)
+      .refine((files) => new Set(files.map((file) => file.name)).size === files.length, 'each file name must appear once'),
+  })
+  .refine((entry) => !entry.convert || (entry.files.length === 1 && Boolean(entry.files[0]?.url) && entry.files[0]?.name.endsWith('.onnx')), {
+    message: 'a converted model has one .onnx file, whose url is the checkpoint it is converted from',
+    path: ['convert'],
+  });
 
 export const catalogSchema = z
   .strictObject({

@@ -60,9 +60,15 @@ function tensorProblems(fileName: string, kind: 'input' | 'output', expected: Ca
   return problems;
 }
 
-/** A catalog shape fits a file's where the ranks agree and every fixed dimension of the file equals the catalog's. */
-export function shapeFits(expected: readonly number[], actual: readonly (number | string)[]): boolean {
-  return expected.length === actual.length && expected.every((size, i) => typeof actual[i] !== 'number' || actual[i] === size);
+/**
+ * A catalog shape fits a file's where the ranks agree, every fixed dimension of the file equals the catalog's, and
+ * every dimension the catalog names (free: the model takes any size there) is free in the file too.
+ */
+export function shapeFits(expected: readonly (number | string)[], actual: readonly (number | string)[]): boolean {
+  return (
+    expected.length === actual.length &&
+    expected.every((size, i) => (typeof size === 'string' ? typeof actual[i] !== 'number' : typeof actual[i] !== 'number' || actual[i] === size))
+  );
 }
 
 export function formatShape(shape: readonly (number | string)[]): string {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError, VivifyError } from '../../errors.ts';
 import { modelSize } from '../../models/catalog.ts';
+import { cycleganImportId, importCycleganCheckpoint } from '../convert/cyclegan-import.ts';
 import { modelsFolder } from '../models-folder.ts';
 import { formatBytes } from '../model-store/byte-size.ts';
 import {
@@ -74,11 +75,29 @@ export async function modelsPullCommand(id: string, options: { json?: boolean },
   else out(`"${entry.id}" is installed in ${folder}`);
 }
 
-export async function modelsImportCommand(id: string, sources: string[], _options: object, command: Command): Promise<void> {
+export async function modelsImportCommand(id: string, sources: string[], options: { name?: string; licence?: string }, command: Command): Promise<void> {
   const store = storeOf(command);
+  if (id === cycleganImportId) {
+    // Not a catalog id: a CycleGAN checkpoint to convert and register under a name of the user's.
+    const { entry, report } = await importCycleganCheckpoint(store.dir, sources, options);
+    const [file] = entry.files;
+    out(`${file?.name ?? 'generator.onnx'}: ${report.summary}`);
+    if (file) out(`${file.name}: registered, ${formatBytes(file.size ?? 0)}, sha256 ${file.sha256 ?? ''}`);
+    out(`"${entry.id}" is installed in ${modelFolder(store.dir, entry.id)}`);
+    return;
+  }
+  for (const [option, value] of [
+    ['--name', options.name],
+    ['--licence', options.licence],
+  ] as const) {
+    if (value !== undefined) throw new UsageError(`${option} is for vivify models import ${cycleganImportId} <checkpoint>; "${id}" is a catalog model, with its own`);
+  }
   const entry = findModel(id, loadCatalog(store.dir));
   const result = await importModel(store.dir, entry, sources);
-  for (const file of result.imported) out(`${file.file}: imported from ${file.from}, ${formatBytes(file.size)}, sha256 ${file.sha256}`);
+  for (const file of result.imported) {
+    if (file.conversion) out(`${file.file}: ${file.conversion}`);
+    out(`${file.file}: ${file.conversion ? 'converted' : 'imported'} from ${file.from}, ${formatBytes(file.size)}, sha256 ${file.sha256}`);
+  }
   for (const note of result.notes) process.stderr.write(`note: ${note}\n`);
   if (result.problems.length > 0) {
     const count = result.problems.length === 1 ? '1 problem' : `${result.problems.length} problems`;

@@ -129,7 +129,8 @@ export function createProgram(): Command {
     .description(
       'The model store: large ONNX weights some nodes need, never downloaded unless you ask. ' +
         '`models list` shows the catalog and what is installed; `models pull <id>` downloads a model (resumable, checked by sha256 and signature); ' +
-        '`models import <id> <dir-or-files...>` takes files you already have; `models verify [id]` re-checks the hashes; ' +
+        '`models import <id> <dir-or-files...>` takes files you already have; `models import cyclegan <checkpoint.pth>` converts a CycleGAN generator; ' +
+        '`models verify [id]` re-checks the hashes; ' +
         '`models path <id>` prints its folder; `models remove <id>` deletes it. `--json` prints list, pull and verify as JSON.',
     )
     .addOption(modelsDir)
@@ -144,9 +145,14 @@ export function createProgram(): Command {
     .action(modelsPullCommand);
   models
     .command('import')
-    .description('Install a model from files you already have: each is picked by name and checked against the catalog.')
-    .argument('<id>', 'the model id')
+    .description(
+      'Install a model from files you already have: each is picked by name and checked against the catalog (a CycleGAN style of the catalog takes its .pth checkpoint). ' +
+        '`import cyclegan <checkpoint.pth>` converts any CycleGAN ResNet generator checkpoint to ONNX with PyTorch, checks it with onnxruntime and registers it as a style model.',
+    )
+    .argument('<id>', 'the model id, or cyclegan to convert a CycleGAN generator checkpoint')
     .argument('<dir-or-files...>', 'folders holding the files, or the files themselves')
+    .option('--name <id>', 'with cyclegan: the model id in the store (default: cyclegan-<the checkpoint file name>)')
+    .option('--licence <text>', "with cyclegan: the weights' licence, as listed (default: \"the checkpoint's\")")
     .action(modelsImportCommand);
   models
     .command('verify')

@@ -18,8 +18,12 @@ export function downloadExpectation(file: CatalogFile, locked: LockedFile | unde
   return undefined;
 }
 
-/** What an installed file must hash to: an imported one what it had when imported; a downloaded one as above. */
-export function installedExpectation(file: CatalogFile, locked: LockedFile | undefined): ExpectedHash | undefined {
-  if (locked?.source === 'imported') return { sha256: locked.sha256, against: 'lock' };
+/**
+ * What an installed file must hash to: an imported or converted one what it had when installed; a downloaded one as
+ * above. A converted model's catalog hash is its checkpoint's (`converted`), never the installed file's.
+ */
+export function installedExpectation(file: CatalogFile, locked: LockedFile | undefined, converted = false): ExpectedHash | undefined {
+  if (locked?.source === 'imported' || locked?.source === 'converted') return { sha256: locked.sha256, against: 'lock' };
+  if (converted) return undefined;
   return downloadExpectation(file, locked);
 }

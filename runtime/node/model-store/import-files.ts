@@ -3,6 +3,7 @@ import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/p
 import { basename, join, resolve } from 'node:path';
 import { UsageError, messageOf } from '../../errors.ts';
 import type { CatalogEntry } from '../../models/catalog.ts';
+import { holdsConvertedFile, importConvertedModel } from './converted-model.ts';
 import { sha256Bytes } from './file-hash.ts';
 import { catalogFileProblems } from './file-problems.ts';
 import { recordFile } from './lock-file.ts';
@@ -14,6 +15,8 @@ export interface ImportedFile {
   sha256: string;
   size: number;
   from: string;
+  /** For a file converted from a checkpoint: what was converted and how closely onnxruntime reproduces it. */
+  conversion?: string;
 }
 
 export interface ImportResult {
@@ -34,6 +37,9 @@ export interface ImportResult {
  * copied and a UsageError lists every problem.
  */
 export async function importModel(storeDir: string, entry: CatalogEntry, sources: string[]): Promise<ImportResult> {
+  // Published in another format: the checkpoint at hand is converted (converted-model.ts), unless the converted file
+  // itself is given.
+  if (entry.convert && !(await holdsConvertedFile(entry, sources))) return importConvertedModel(storeDir, entry, sources);
   const names = entry.files.map((file) => file.name);
   const picked = new Map<string, string>();
   const problems: string[] = [];

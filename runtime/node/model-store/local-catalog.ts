@@ -54,6 +54,8 @@ export interface LocalModelFile {
   name: string;
   path: string;
   signature?: CatalogSignature;
+  /** What the lock records it was made from, where that is not `path` (a temporary file converted from a checkpoint). */
+  from?: string;
 }
 
 export interface LocalModel {
@@ -88,7 +90,7 @@ export async function registerLocalModel(storeDir: string, model: LocalModel): P
   try {
     for (const file of model.files) {
       const temporary = join(folder, `.${file.name}.${randomBytes(4).toString('hex')}.registering`);
-      staged.push({ name: file.name, temporary, from: file.path, size: 0, sha256: '', signature: file.signature });
+      staged.push({ name: file.name, temporary, from: file.from ?? file.path, size: 0, sha256: '', signature: file.signature });
       await copyFile(file.path, temporary);
       const problems = file.signature ? fileSignatureProblems(file.name, file.signature, readFileSync(temporary)) : [];
       if (problems.length > 0) throw new VivifyError(`${file.path} cannot be registered as "${model.id}": ${problems.join('; ')}`);

@@ -15,11 +15,17 @@ export const LOCK_FORMAT = 'vivify.models-lock';
 const lockedFile = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   size: z.int().min(0),
-  /** The URL it was downloaded from; null where imported. */
+  /** The URL it (or, for a converted file, its checkpoint) was downloaded from; null where imported. */
   url: z.string().nullable(),
-  source: z.enum(['downloaded', 'imported']),
+  /** converted: made here from a checkpoint in another format (the catalog's `convert`), downloaded or imported. */
+  source: z.enum(['downloaded', 'imported', 'converted']),
   /** The file it was imported from, for the user's own record. */
   from: z.string().optional(),
+  /** For a converted file: the checkpoint's sha256, which later downloads of it must match. */
+  sourceSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
   recordedAt: z.string(),
 });
 

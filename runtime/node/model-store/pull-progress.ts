@@ -7,7 +7,7 @@ export interface PullEvents {
   downloadStart(file: string, info: { url: string; resumedFrom: number; total: number | undefined }): void;
   downloadProgress(file: string, bytes: number): void;
   downloadEnd(file: string): void;
-  /** One file is settled: installed now or already. */
+  /** One file is settled: installed now (downloaded, or downloaded and converted) or already. */
   fileDone(result: PulledFile): void;
   /** Something the user should know that changes nothing (a corrupted install fetched again). */
   note(text: string): void;
@@ -15,11 +15,17 @@ export interface PullEvents {
 
 export interface PulledFile {
   file: string;
-  status: 'downloaded' | 'present';
+  status: 'downloaded' | 'converted' | 'present';
+  /** The installed file's hash and size (for a converted file, the ONNX file made here). */
   sha256: string;
   size: number;
-  /** What the hash was checked against: the catalog, the lock's earlier download, or nothing yet (now recorded). */
+  /**
+   * What the download's hash was checked against: the catalog, the lock's earlier download, or nothing yet (now
+   * recorded). For a converted file this is the checkpoint's hash.
+   */
   checkedAgainst: 'catalog' | 'lock' | 'recorded';
+  /** For a converted file: what was converted and how closely onnxruntime reproduces PyTorch, one line. */
+  conversion?: string;
 }
 
 const checkText: Record<PulledFile['checkedAgainst'], string> = {
@@ -84,6 +90,11 @@ export function pullReporter(options: { json?: boolean; interactive?: boolean })
       lines = undefined;
     },
     fileDone(result) {
+      if (result.status === 'converted') {
+        results(`${result.file}: downloaded the checkpoint (${checkText[result.checkedAgainst]}) and ${result.conversion ?? 'converted it'}`);
+        results(`${result.file}: installed, ${formatBytes(result.size)}, sha256 ${result.sha256}`);
+        return;
+      }
       const what = result.status === 'downloaded' ? 'downloaded' : 'already installed';
       results(`${result.file}: ${what}, ${formatBytes(result.size)}, sha256 ${result.sha256} (${checkText[result.checkedAgainst]})`);
     },

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { UsageError, VivifyError } from '../../errors.ts';
 import type { CatalogEntry, CatalogFile } from '../../models/catalog.ts';
 import { formatBytes } from './byte-size.ts';
+import { pullConvertedModel } from './converted-model.ts';
 import { DownloadError, downloadToPart } from './download.ts';
 import { downloadExpectation, installedExpectation } from './expected-hash.ts';
 import { sha256Bytes } from './file-hash.ts';
@@ -20,6 +21,8 @@ import { modelFilePath, modelFolder, partFilePath, storeOption } from './store-l
 export async function pullModel(storeDir: string, entry: CatalogEntry, events: PullEvents, signal?: AbortSignal): Promise<PulledFile[]> {
   const release = await acquirePullGuard(modelFolder(storeDir, entry.id), entry.id);
   try {
+    // Published in another format: downloaded, then converted here (converted-model.ts).
+    if (entry.convert) return [await pullConvertedModel(storeDir, entry, events, signal)];
     const results: PulledFile[] = [];
     for (const file of entry.files) results.push(await pullFile(storeDir, entry, file, events, signal));
     return results;
@@ -103,7 +106,7 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
 }
 
 /** One sentence: the URL, what went wrong, what was kept, and how to do without the network. */
-function downloadFailure(storeDir: string, entry: CatalogEntry, error: DownloadError): string {
+export function downloadFailure(storeDir: string, entry: CatalogEntry, error: DownloadError): string {
   const option = storeOption(storeDir);
   const kept =
     error.partBytes > 0

@@ -39,9 +39,16 @@ export async function verifyModel(storeDir: string, entry: CatalogEntry): Promis
       continue;
     }
     const locked = lockedFileOf(lock, entry.id, file.name);
-    const expected = installedExpectation(file, locked);
+    const expected = installedExpectation(file, locked, entry.convert !== undefined);
     const sha256 = await sha256File(path);
-    const origin = locked?.source === 'imported' ? `imported from ${locked.from ?? 'a file'}` : locked?.url ? `downloaded from ${locked.url}` : 'downloaded';
+    const origin =
+      locked?.source === 'imported'
+        ? `imported from ${locked.from ?? 'a file'}`
+        : locked?.source === 'converted'
+          ? `converted from ${locked.url ?? locked.from ?? 'a checkpoint'}`
+          : locked?.url
+            ? `downloaded from ${locked.url}`
+            : 'downloaded';
     if (!expected) {
       checks.push({
         file: file.name,
@@ -52,7 +59,7 @@ export async function verifyModel(storeDir: string, entry: CatalogEntry): Promis
     } else if (expected.sha256 === sha256) {
       checks.push({ file: file.name, status: 'ok', sha256, detail: `sha256 ${sha256} matches the ${expected.against} (${origin})` });
     } else {
-      const again = locked?.source === 'imported' ? `import it again` : `vivify models pull ${entry.id}${option} fetches it again`;
+      const again = locked?.source === 'imported' || !file.url ? `import it again` : `vivify models pull ${entry.id}${option} fetches it again`;
       checks.push({
         file: file.name,
         status: 'damaged',

@@ -12,10 +12,11 @@ export function trainingPython(): string {
 }
 
 /**
- * Checks that `python` can import torch and numpy; returns torch's version. Without them training cannot start: one
- * sentence with the install command, exit status 2. Importing torch takes a few seconds the first time.
+ * Checks that `python` can import torch and numpy; returns torch's version. Without them training (or `purpose`, as
+ * "converting a checkpoint") cannot start: one sentence with the install command, exit status 2. Importing torch
+ * takes a few seconds the first time.
  */
-export function requireTorch(python: string = trainingPython()): Promise<string> {
+export function requireTorch(python: string = trainingPython(), purpose = 'training'): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(python, ['-c', 'import numpy, torch; print(torch.__version__)'], { timeout: 120_000 }, (error, stdout) => {
       if (!error) return resolve(stdout.trim());
@@ -23,7 +24,7 @@ export function requireTorch(python: string = trainingPython()): Promise<string>
       const why = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'cannot import torch';
       reject(
         new UsageError(
-          `training needs PyTorch, and ${which} ${why}: install it with "sudo apt-get install python3-torch" (Debian, Ubuntu) ` +
+          `${purpose} needs PyTorch, and ${which} ${why}: install it with "sudo apt-get install python3-torch" (Debian, Ubuntu) ` +
             `or "pip install torch" (elsewhere), or set ${pythonVariable} to a Python that has it`,
         ),
       );
