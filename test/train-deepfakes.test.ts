@@ -6,11 +6,11 @@ import { inflateSync } from 'node:zlib';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSharedMedia, makeTempDir, runCli, spawnCli, type CliResult } from './support/cli.ts';
-import { faceVideos, makeFaceCrops } from './support/face-crops.ts';
+import { extractFaces, faceVideos, withoutListing } from './support/face-crops.ts';
 
 /**
- * `vivify train deepfakes` end to end on this machine's CPU: real faces (crops of two shared driving videos), the
- * real trainer (models/train/deepfakes.py with PyTorch), its ONNX export run by onnxruntime, and the model store.
+ * `vivify train deepfakes` end to end on this machine's CPU: real faces (`vivify extract` on two shared driving
+ * videos), the real trainer (models/train/deepfakes.py with PyTorch), its ONNX export run by onnxruntime, the store.
  */
 
 const python = process.env.VIVIFY_PYTHON ?? '/usr/bin/python3';
@@ -93,6 +93,8 @@ describe.skipIf(skipReason !== undefined)('vivify train deepfakes (PyTorch on th
   let temp: Awaited<ReturnType<typeof makeTempDir>>;
   let facesA: string;
   let facesB: string;
+  let countA: number;
+  let countB: number;
   let store: string;
 
   beforeAll(async () => {
@@ -100,10 +102,11 @@ describe.skipIf(skipReason !== undefined)('vivify train deepfakes (PyTorch on th
     facesA = join(temp.path, 'faces-d0');
     facesB = join(temp.path, 'faces-d20');
     store = join(temp.path, 'store');
-    // A as vivify extract writes it (alignments.json), B as a plain folder of crops with masks/.
-    await makeFaceCrops(facesA, faceVideos.a, { alignments: true });
-    await makeFaceCrops(facesB, faceVideos.b, { alignments: false });
-  });
+    // A as vivify extract writes it (alignments.json), B as a plain folder of its crops with masks/.
+    countA = await extractFaces(facesA, faceVideos.a);
+    countB = await extractFaces(join(temp.path, 'extracted-d20'), faceVideos.b);
+    await withoutListing(join(temp.path, 'extracted-d20'), facesB);
+  }, 120_000);
   afterAll(async () => {
     await temp?.remove();
   });
@@ -152,9 +155,9 @@ describe.skipIf(skipReason !== undefined)('vivify train deepfakes (PyTorch on th
     }
 
     const metadata = JSON.parse(await readFile(join(modelDir, 'deepfakes.json'), 'utf8')) as Record<string, unknown>;
-    expect(metadata).toMatchObject({ format: 'vivify.deepfakes', version: 1, size: 64, preset: 'small', alignment: 'test-centre-crop', iterations });
-    expect(metadata.a).toEqual({ folder: facesA, faces: 78 });
-    expect(metadata.b).toEqual({ folder: facesB, faces: 175 });
+    expect(metadata).toMatchObject({ format: 'vivify.deepfakes', version: 1, size: 64, preset: 'small', alignment: 'vivify-mean-face-v1', iterations });
+    expect(metadata.a).toEqual({ folder: facesA, faces: countA });
+    expect(metadata.b).toEqual({ folder: facesB, faces: countB });
 
     // Registered: listed as installed, and verify checks every file against the lock.
     expect(done.model).toBe('deepfakes-smoke');
