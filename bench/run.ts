@@ -1,9 +1,11 @@
-// `npm run bench`: runs every benchmark, prints its table and keeps the result in bench/results/.
+// `npm run bench`: runs every benchmark (or those named: `npm run bench -- cyclegan`), prints its table and keeps the
+// result in bench/results/.
 import { execFileSync } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cycleganBenchmark, formatCycleganTable } from './cyclegan.ts';
 import { editorBenchmark, formatEditorTable } from './editor.ts';
 import { face2faceBenchmark, formatFace2FaceTable } from './face2face.ts';
 import { formatLandmarksTable, landmarksBenchmark } from './landmarks.ts';
@@ -35,8 +37,12 @@ async function writeResults(name: string, figures: object): Promise<void> {
   console.log(`results written to ${path}`);
 }
 
+/** The benchmarks named on the command line (`npm run bench -- cyclegan reenact`); all where none is named. */
+const chosen = process.argv.slice(2);
+
 /** Runs one benchmark after the other (side by side they would compete for the two cores), prints and keeps its result. */
 async function runBenchmark<T extends object>(name: string, run: () => Promise<T | { skipped: string }>, format: (result: T) => string): Promise<T | undefined> {
+  if (chosen.length > 0 && !chosen.includes(name)) return undefined;
   const outcome = await run();
   if ('skipped' in outcome) {
     console.log(`${name} benchmark cannot run: ${outcome.skipped}\n`);
@@ -54,6 +60,7 @@ async function main(): Promise<number> {
   await runBenchmark('landmarks', () => landmarksBenchmark(repoRoot), formatLandmarksTable);
   await runBenchmark('face2face', () => face2faceBenchmark(repoRoot), formatFace2FaceTable);
   await runBenchmark('reenact', () => reenactBenchmark(repoRoot), formatReenactTable);
+  await runBenchmark('cyclegan', () => cycleganBenchmark(repoRoot), formatCycleganTable);
   await runBenchmark('editor', () => editorBenchmark(repoRoot), formatEditorTable);
   return memory && !memory.pass ? 1 : 0;
 }
