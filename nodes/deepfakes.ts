@@ -16,6 +16,7 @@ interface State {
   session: ModelSession;
   /** The crop side the model was trained at, from its input's declared shape. */
   size: number;
+  input: string;
   empty?: Mask;
 }
 
@@ -50,7 +51,7 @@ export const deepfakes = defineNode({
       await session.release();
       throw new Error(`${session.label}: its input is [${shape.join(',')}]; a DeepFakes export takes [1,3,S,S]`);
     }
-    return { session, size };
+    return { session, size, input: session.signature.inputs[0]!.name };
   },
   async run(ctx, inputs, state) {
     const { frame, face } = inputs;
@@ -58,7 +59,8 @@ export const deepfakes = defineNode({
     const { size, session } = state;
     const alignment = alignFace(face.points, size);
     const crop = warpToCrop(frame, alignment.toImage, size);
-    const decoded = await session.run({ face: { data: planarRgb(crop), dims: [1, 3, size, size] } });
+    // Exports name the input "crop" (ONNX forbids an input named like the "face" output): take whatever it declares.
+    const decoded = await session.run({ [state.input]: { data: planarRgb(crop), dims: [1, 3, size, size] } });
     const drawn = decoded.face?.data;
     if (!drawn) throw new Error(`${session.label} gave no "face" output`);
     const plane = faceMaskPlane(ctx.params.mask, decoded.mask?.data, face.points, alignment.toCrop, size);
