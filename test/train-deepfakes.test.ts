@@ -1,11 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasSharedMedia, makeTempDir, runCli, spawnCli, type CliResult } from './support/cli.ts';
+import { alignFace } from '../runtime/align/face-align.ts';
+import { applyAffine } from '../runtime/geometry/affine.ts';
+import { createNodeHost } from '../runtime/node/node-host.ts';
+import { hasSharedMedia, makeTempDir, probeFile, runCli, sharedMedia, spawnCli, type CliResult } from './support/cli.ts';
 import { extractFaces, faceVideos, withoutListing } from './support/face-crops.ts';
 
 /**
@@ -172,6 +176,9 @@ describe.skipIf(skipReason !== undefined)('vivify train deepfakes (PyTorch on th
     expect(verify.stdout.match(/^ok /gm)).toHaveLength(3);
     expect((await runCli(['models', 'path', 'deepfakes-smoke', '--models-dir', store])).stdout.trim()).toBe(done.path);
 
+    // The swap renders: d20 (person B here) drawn as person A, with its audio, aligned with the driver.
+    await checkSwapRender(store, 'deepfakes-smoke', 'b-to-a', join(temp.path, 'swap-d20.mp4'));
+
     // Removing it takes its catalog entry too.
     expect((await runCli(['models', 'remove', 'deepfakes-smoke', '--models-dir', store])).code).toBe(0);
     const after = JSON.parse((await runCli(['models', 'list', '--json', '--models-dir', store])).stdout) as { models: { id: string }[] };
@@ -239,6 +246,74 @@ describe.skipIf(skipReason !== undefined)('vivify train deepfakes (PyTorch on th
     expect(existsSync(join(temp.path, 'never'))).toBe(false);
   }, 60_000);
 });
+
+/**
+ * Renders d20 through presets/deepfakes-swap.json with a registered model and checks what a user would: every frame
+ * and the audio are there, the swapped face sits where the driver's is (landmarks within 3% of the face's height), and
+ * pixels far from the face are the driver's own.
+ */
+async function checkSwapRender(store: string, model: string, direction: string, out: string): Promise<void> {
+  const driving = sharedMedia('driving/d20.mp4');
+  const render = await runCli(['render', 'presets/deepfakes-swap.json', '--driving', driving, '-o', out, '--models-dir', store, '--set', `swap.model=${model}`, '--set', `swap.direction=${direction}`, '--set', 'out.preset=veryfast']);
+  expect(render.stderr).toBe('');
+  expect(render.code).toBe(0);
+  expect(render.stdout).toMatch(new RegExp(`${model}/deepfakes_${direction === 'a-to-b' ? 'a2b' : 'b2a'}\\.onnx \\(node "swap"\\) ran on cpu`));
+  const probe = await probeFile(out);
+  expect(probe).toMatchObject({ videoFrames: 175, audio: true, width: 480, height: 480 });
+  expect(probe.audioSeconds).toBeGreaterThan(6.9);
+
+  const host = createNodeHost();
+  const detector = await host.createFaceDetector({ mode: 'image', maxFaces: 1, minConfidence: 0.5 });
+  try {
+    let distance = 0;
+    let farChange = 0;
+    const picks = [10, 60, 110, 160];
+    for (const index of picks) {
+      const [swapped, original] = await Promise.all([frameAt(out, index, host), frameAt(driving, index, host)]);
+      const [a] = await detector.detect(swapped, 0);
+      const [b] = await detector.detect(original, 0);
+      expect(a, `a face in output frame ${index}`).toBeDefined();
+      const height = Math.hypot(b!.points[10 * 3]! - b!.points[152 * 3]!, b!.points[10 * 3 + 1]! - b!.points[152 * 3 + 1]!);
+      let sum = 0;
+      for (let i = 0; i < 468; i++) sum += Math.hypot(a!.points[i * 3]! - b!.points[i * 3]!, a!.points[i * 3 + 1]! - b!.points[i * 3 + 1]!);
+      distance += sum / 468 / height / picks.length;
+      // Far from the face: outside the aligned crop's box grown by a tenth of the picture.
+      const { toImage } = alignFace(b!.points, 64);
+      const corners = [applyAffine(toImage, 0, 0), applyAffine(toImage, 64, 0), applyAffine(toImage, 0, 64), applyAffine(toImage, 64, 64)];
+      const margin = 0.1 * original.width;
+      const [x0, x1] = [Math.min(...corners.map((c) => c[0])) - margin, Math.max(...corners.map((c) => c[0])) + margin];
+      const [y0, y1] = [Math.min(...corners.map((c) => c[1])) - margin, Math.max(...corners.map((c) => c[1])) + margin];
+      let change = 0;
+      let count = 0;
+      for (let y = 0; y < original.height; y++) {
+        for (let x = 0; x < original.width; x++) {
+          if (x >= x0 && x <= x1 && y >= y0 && y <= y1) continue;
+          const at = (y * original.width + x) * 4;
+          for (let c = 0; c < 3; c++) change += Math.abs(swapped.data[at + c]! - original.data[at + c]!);
+          count += 3;
+        }
+      }
+      expect(count).toBeGreaterThan(0);
+      farChange += change / count / picks.length;
+    }
+    console.log(`[deepfakes swap] d20 ${direction}: mean landmark distance ${(distance * 100).toFixed(2)}% of the face height; far-from-face change ${farChange.toFixed(2)}/255`);
+    expect(distance).toBeLessThan(0.03);
+    expect(farChange).toBeLessThan(3);
+  } finally {
+    detector.close();
+  }
+}
+
+/** Frame `index` of a video, decoded by ffmpeg. */
+async function frameAt(video: string, index: number, host: ReturnType<typeof createNodeHost>) {
+  const file = join(tmpdir(), `vivify-frame-${process.pid}-${index}-${Math.random().toString(36).slice(2)}.png`);
+  execFileSync('ffmpeg', ['-v', 'error', '-y', '-i', video, '-vf', `select=eq(n\\,${index})`, '-frames:v', '1', file]);
+  try {
+    return await host.readImage(file);
+  } finally {
+    await rm(file, { force: true });
+  }
+}
 
 describe('vivify train deepfakes without PyTorch', () => {
   it('says how to install it in one sentence, exit 2, at once', async () => {
