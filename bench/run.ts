@@ -9,6 +9,7 @@ import { cycleganBenchmark, formatCycleganTable } from './cyclegan.ts';
 import { editorBenchmark, formatEditorTable } from './editor.ts';
 import { face2faceBenchmark, formatFace2FaceTable } from './face2face.ts';
 import { formatLandmarksTable, landmarksBenchmark } from './landmarks.ts';
+import { deepfakesBenchmark, formatDeepfakesTable } from './deepfakes.ts';
 import { formatMemoryTable, memoryBenchmark } from './memory.ts';
 import { formatReenactTable, reenactBenchmark } from './reenact.ts';
 
@@ -60,6 +61,7 @@ async function main(): Promise<number> {
   await runBenchmark('landmarks', () => landmarksBenchmark(repoRoot), formatLandmarksTable);
   await runBenchmark('face2face', () => face2faceBenchmark(repoRoot), formatFace2FaceTable);
   await runBenchmark('reenact', () => reenactBenchmark(repoRoot), formatReenactTable);
+  await runBenchmark('deepfakes', () => deepfakesBenchmark(repoRoot), formatDeepfakesTable);
   await runBenchmark('cyclegan', () => cycleganBenchmark(repoRoot), formatCycleganTable);
   await runBenchmark('editor', () => editorBenchmark(repoRoot), formatEditorTable);
   return memory && !memory.pass ? 1 : 0;
