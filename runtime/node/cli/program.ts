@@ -16,7 +16,7 @@ import {
 } from './models-command.ts';
 import { nodesCommand } from './nodes-command.ts';
 import { renderCommand } from './render-command.ts';
-import { deepfakesPresets, trainDeepfakesCommand } from './train-command.ts';
+import { cycleganPresets, deepfakesPresets, trainCycleganCommand, trainDeepfakesCommand } from './train-command.ts';
 import { validateCommand } from './validate-command.ts';
 
 const { version } = createRequire(import.meta.url)('../../../package.json') as { version: string };
@@ -189,6 +189,27 @@ export function createProgram(): Command {
     .addOption(modelsDir)
     .addOption(debug)
     .action(trainDeepfakesCommand);
+  train
+    .command('cyclegan')
+    .description(
+      'Train a CycleGAN style model between two folders of pictures (A: e.g. video frames, B: e.g. paintings): two ResNet generators, two PatchGAN discriminators, ' +
+        'the authors\' losses and schedule. Runs models/train/cyclegan_train.py with PyTorch (CUDA where it sees a GPU, else the CPU), checks both ONNX exports ' +
+        'with onnxruntime and registers them for the cyclegan node (generator.onnx A→B, generator_b2a.onnx B→A). Pictures must be PNG: vivify extract or ffmpeg makes them.',
+    )
+    .option('--a <dir>', 'domain A: a folder of .png pictures (video frames, vivify extract crops)')
+    .option('--b <dir>', 'domain B: a folder of .png pictures (paintings of one style)')
+    .requiredOption('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports')
+    .addOption(new Option('--preset <name>', "model size: small (ngf 16, 3 blocks, 128 px) trains in minutes on a CPU; original is the authors' (ngf 64, 9 blocks, 256 px)").choices(cycleganPresets))
+    .option('--size <px>', "crop size in pixels, a multiple of 4 (default: the preset's)", wholeNumber(32))
+    .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's)", wholeNumber(0))
+    .option('--batch <n>', "pictures of each domain per iteration (default: the preset's, 1)", wholeNumber(1))
+    .option('--resume', 'continue the training in --out from its checkpoint (--a and --b may be left out)')
+    .option('--preview-every <n>', 'write previews/preview_<iteration>.png (A, A→B, A→B→A, B, B→A, B→A→B) every n iterations (default 500; 0: only at the end)', wholeNumber(0))
+    .option('--name <id>', 'the model id in the store (default: cyclegan-<name of --out>)')
+    .option('--json', 'print progress and the result as JSON lines')
+    .addOption(modelsDir)
+    .addOption(debug)
+    .action(trainCycleganCommand);
 
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program).slice(1)) command.exitOverride().showSuggestionAfterError();

@@ -5,10 +5,20 @@ import type { CatalogSignature } from '../../models/catalog.ts';
 import { localModelIdProblem, modelFolder, registerLocalModel, resolveModelsDir } from '../model-store/index.ts';
 import { checkExport, exportTolerance } from '../train/export-check.ts';
 import { requireTorch, trainingPython } from '../train/python-torch.ts';
-import { runTrainer } from '../train/run-trainer.ts';
-import { deepfakesMetadata, type DeepfakesMetadata, type TrainerEvent } from '../train/trainer-events.ts';
+import { checkCycleganReference, cycleganSignature, cycleganTolerance } from '../convert/cyclegan-convert.ts';
+import { cycleganHomepage } from '../convert/cyclegan-import.ts';
+import { cycleganTrainScript, runTrainer } from '../train/run-trainer.ts';
+import {
+  cycleganMetadata,
+  cycleganTrainerEvent,
+  deepfakesMetadata,
+  type CycleganMetadata,
+  type CycleganTrainerEvent,
+  type DeepfakesMetadata,
+  type TrainerEvent,
+} from '../train/trainer-events.ts';
 import { countFaces, hasCheckpoint, readCheckpointSummary } from '../train/training-folders.ts';
-import { jsonTrainingReporter, terminalTrainingReporter } from '../train/training-reporter.ts';
+import { jsonTrainingReporter, terminalCycleganReporter, terminalTrainingReporter } from '../train/training-reporter.ts';
 
 /** `vivify train deepfakes`: checks, runs models/train/deepfakes.py, checks its ONNX export and registers the model. */
 
@@ -165,11 +175,147 @@ async function readMetadata(modelDir: string): Promise<DeepfakesMetadata> {
   }
 }
 
-function stoppedSentence(out: string, seen: { stoppedAt?: number | null; lastCheckpoint?: number; total?: number }): string {
-  const resume = `vivify train deepfakes --out ${/[\s"'$`\\]/.test(out) ? JSON.stringify(out) : out} --resume continues`;
+function stoppedSentence(out: string, seen: { stoppedAt?: number | null; lastCheckpoint?: number; total?: number }, trainer = 'deepfakes'): string {
+  const resume = `vivify train ${trainer} --out ${/[\s"'$`\\]/.test(out) ? JSON.stringify(out) : out} --resume continues`;
   if (typeof seen.stoppedAt === 'number') {
     return `training stopped at iteration ${seen.stoppedAt}${seen.total ? ` of ${seen.total}` : ''} and saved a checkpoint in ${out}; ${resume}`;
   }
   if (seen.lastCheckpoint !== undefined) return `training stopped at once; the checkpoint of iteration ${seen.lastCheckpoint} is kept in ${out}; ${resume}`;
   return 'training stopped before its first checkpoint; there is nothing to resume';
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// vivify train cyclegan
+
+export const cycleganPresets = ['small', 'original'] as const;
+
+export interface TrainCycleganOptions extends Omit<TrainDeepfakesOptions, 'preset'> {
+  preset?: (typeof cycleganPresets)[number];
+}
+
+/** The two directions the trainer exports: A -> B is generator.onnx, what the cyclegan node opens by default. */
+const cycleganFiles = [
+  { name: 'generator.onnx', direction: 'A → B' },
+  { name: 'generator_b2a.onnx', direction: 'B → A' },
+] as const;
+
+/** `vivify train cyclegan`: checks, runs models/train/cyclegan_train.py, checks both ONNX exports and registers them. */
+export async function trainCycleganCommand(options: TrainCycleganOptions): Promise<void> {
+  const python = trainingPython();
+  await requireTorch(python);
+
+  const out = resolve(options.out);
+  const summary = options.resume ? await readCheckpointSummary(out) : undefined;
+  if (!options.resume && hasCheckpoint(out)) {
+    throw new UsageError(`${out} already holds a training; --resume continues it, or choose another --out`);
+  }
+  const a = options.a ?? summary?.a?.folder;
+  const b = options.b ?? summary?.b?.folder;
+  if (!a || !b) throw new UsageError('--a and --b name the two folders of .png pictures to train on (vivify extract, or ffmpeg, makes them)');
+  await countFaces(resolve(a), '--a');
+  await countFaces(resolve(b), '--b');
+  if (options.size !== undefined && (options.size % 4 !== 0 || options.size < 32)) {
+    throw new UsageError(`--size ${options.size}: the crop size must be a multiple of 4, at least 32`);
+  }
+  if (summary && options.iters !== undefined && options.iters < summary.iteration) {
+    throw new UsageError(`--iters ${options.iters}: the checkpoint in ${out} is at iteration ${summary.iteration} already (--iters counts all iterations, not more of them)`);
+  }
+  const id = options.name ?? defaultCycleganId(out);
+  const idProblem = localModelIdProblem(id);
+  if (idProblem) throw new UsageError(`${options.name === undefined ? `the model's name from ${out}` : '--name'}: ${idProblem}`);
+  const store = resolveModelsDir(options.modelsDir);
+
+  const args = ['--a', resolve(a), '--b', resolve(b), '--out', out];
+  if (options.resume) args.push('--resume');
+  if (options.preset) args.push('--preset', options.preset);
+  const numbers: [string, number | undefined][] = [
+    ['--size', options.size],
+    ['--iters', options.iters],
+    ['--batch', options.batch],
+    ['--preview-every', options.previewEvery],
+  ];
+  for (const [flag, value] of numbers) if (value !== undefined) args.push(flag, String(value));
+
+  type Losses = NonNullable<CycleganMetadata['loss']['last']>;
+  const reporter = options.json ? jsonTrainingReporter<CycleganTrainerEvent, Losses>() : terminalCycleganReporter();
+  const seen: { error?: string; stoppedAt?: number | null; lastCheckpoint?: number; total?: number } = { lastCheckpoint: summary?.iteration };
+  let exit;
+  try {
+    exit = await runTrainer<CycleganTrainerEvent>(
+      python,
+      args,
+      {
+        event(event) {
+          if (event.type === 'error') seen.error = event.message;
+          if (event.type === 'stopped') seen.stoppedAt = event.iteration;
+          if (event.type === 'checkpoint') seen.lastCheckpoint = event.iteration;
+          if (event.type === 'start') seen.total = event.iterations;
+          reporter.event(event);
+        },
+        stopping: () => reporter.stopping(),
+        stderrLine: options.debug ? (line) => process.stderr.write(`${line}\n`) : undefined,
+      },
+      { path: cycleganTrainScript, events: cycleganTrainerEvent },
+    );
+  } finally {
+    reporter.stop();
+  }
+
+  if (seen.error !== undefined) throw exit.code === 2 ? new UsageError(seen.error) : new VivifyError(seen.error);
+  if (exit.interrupted || seen.stoppedAt !== undefined) throw new TrainingStoppedError(stoppedSentence(out, seen, 'cyclegan'));
+  if (exit.code !== 0) {
+    const last = exit.stderrTail.filter((line) => line.trim()).at(-1) ?? 'no message';
+    throw new VivifyError(`the trainer (${python}) failed with exit status ${exit.code ?? exit.signal}: ${last}${options.debug ? '' : ' (--debug shows all it printed)'}`);
+  }
+
+  const bad: string[] = [];
+  for (const { name } of cycleganFiles) {
+    const maxDifference = await checkCycleganReference(join(out, name), join(out, name.replace(/\.onnx$/, '.reference.json')));
+    const ok = maxDifference <= cycleganTolerance;
+    reporter.check({ file: name, maxDifference, outputs: { styled: maxDifference }, ok });
+    if (!ok) bad.push(name);
+  }
+  if (bad.length > 0) {
+    throw new VivifyError(`${bad.join(' and ')} do not reproduce PyTorch's output within ${cycleganTolerance} under onnxruntime; the model was not registered`);
+  }
+
+  const metadata = await readCycleganMetadata(out);
+  const entry = await registerLocalModel(store, {
+    id,
+    title: `CycleGAN ${basename(metadata.a.folder)} → ${basename(metadata.b.folder)}`,
+    task: 'style',
+    licence: 'trained by you',
+    homepage: cycleganHomepage,
+    notes:
+      `Trained with vivify train cyclegan from ${metadata.a.folder} (A, ${metadata.a.faces} pictures) and ${metadata.b.folder} (B, ${metadata.b.faces} pictures): ` +
+      `preset ${metadata.preset} (ngf ${metadata.ngf}, ${metadata.n_blocks} residual blocks), ${metadata.size} px crops, ${metadata.iterations} iterations in ${Math.round(metadata.seconds)} s on ${metadata.device}. ` +
+      `generator.onnx turns A into B (what the cyclegan node opens), generator_b2a.onnx B into A. Input image, output styled: RGB 0..1, [1,3,height,width], multiples of 4.`,
+    files: cycleganFiles.map(({ name }) => ({ name, path: join(out, name), signature: cycleganSignature })),
+  });
+  reporter.registered({
+    id,
+    folder: modelFolder(store, id),
+    files: entry.files.map((file) => ({ name: file.name, size: file.size ?? 0, sha256: file.sha256 ?? '' })),
+    iterations: metadata.iterations,
+    seconds: metadata.seconds,
+    loss: metadata.loss,
+  });
+}
+
+/** The model's id where --name is not given: cyclegan-<the model folder's name>, made a valid id. */
+export function defaultCycleganId(modelDir: string): string {
+  const stem = basename(modelDir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^[^a-z0-9]+|-+$/g, '');
+  return stem.startsWith('cyclegan') ? stem : `cyclegan-${stem || 'model'}`;
+}
+
+async function readCycleganMetadata(modelDir: string): Promise<CycleganMetadata> {
+  const path = join(modelDir, 'cyclegan.json');
+  try {
+    return cycleganMetadata.parse(JSON.parse(await readFile(path, 'utf8')));
+  } catch (error) {
+    throw new VivifyError(`${path} cannot be read (${messageOf(error)}); the export is incomplete`);
+  }
 }

@@ -1,12 +1,22 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
 import { trainerEvent, type TrainerEvent } from './trainer-events.ts';
 
 export const deepfakesScript = fileURLToPath(new URL('../../../models/train/deepfakes.py', import.meta.url));
+export const cycleganTrainScript = fileURLToPath(new URL('../../../models/train/cyclegan_train.py', import.meta.url));
 
-export interface TrainerHandlers {
-  event(event: TrainerEvent): void;
+/** Which trainer runs and what its JSON lines look like (default: DeepFakes). */
+export interface TrainerScript<E> {
+  path: string;
+  events: z.ZodType<E>;
+}
+
+export const deepfakesTrainer: TrainerScript<TrainerEvent> = { path: deepfakesScript, events: trainerEvent };
+
+export interface TrainerHandlers<E = TrainerEvent> {
+  event(event: E): void;
   /** The first Ctrl-C (or SIGTERM): the trainer finishes its iteration, saves a checkpoint and exits. */
   stopping(): void;
   /** Lines the trainer wrote for people (PyTorch's warnings among them); shown with --debug. */
@@ -27,9 +37,14 @@ export interface TrainerExit {
  * the terminal, and forwarded here for a SIGTERM or a non-terminal SIGINT): it saves a checkpoint and exits. A second
  * Ctrl-C kills it at once; its last checkpoint stays, as checkpoints are written whole or not at all.
  */
-export function runTrainer(python: string, args: string[], handlers: TrainerHandlers): Promise<TrainerExit> {
+export function runTrainer<E = TrainerEvent>(
+  python: string,
+  args: string[],
+  handlers: TrainerHandlers<E>,
+  script: TrainerScript<E> = deepfakesTrainer as unknown as TrainerScript<E>,
+): Promise<TrainerExit> {
   // -u: unbuffered, so progress lines arrive as they are printed.
-  const child = spawn(python, ['-u', deepfakesScript, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(python, ['-u', script.path, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let interrupted = false;
   const stderrTail: string[] = [];
   const onSignal = () => {
@@ -45,7 +60,7 @@ export function runTrainer(python: string, args: string[], handlers: TrainerHand
   process.on('SIGTERM', onSignal);
 
   createInterface({ input: child.stdout }).on('line', (line) => {
-    const parsed = parseLine(line);
+    const parsed = parseLine(line, script.events);
     if (parsed) handlers.event(parsed);
     else if (line.trim()) remember(line);
   });
@@ -72,10 +87,10 @@ export function runTrainer(python: string, args: string[], handlers: TrainerHand
   });
 }
 
-function parseLine(line: string): TrainerEvent | undefined {
+function parseLine<E>(line: string, events: z.ZodType<E>): E | undefined {
   if (!line.startsWith('{')) return undefined;
   try {
-    const result = trainerEvent.safeParse(JSON.parse(line));
+    const result = events.safeParse(JSON.parse(line));
     return result.success ? result.data : undefined;
   } catch {
     return undefined;

@@ -4,8 +4,7 @@ import { z } from 'zod';
 
 const faceFolder = z.object({ folder: z.string(), faces: z.int() });
 
-export const trainerEvent = z.discriminatedUnion('type', [
-  z.object({
+const startEvent = z.object({
     type: z.literal('start'),
     iteration: z.int(),
     iterations: z.int(),
@@ -16,7 +15,20 @@ export const trainerEvent = z.discriminatedUnion('type', [
     parameters: z.int(),
     resumed: z.boolean(),
     faces: z.object({ a: z.int(), b: z.int() }),
-  }),
+  });
+
+/** The events every trainer prints besides `start` and `progress`. */
+const commonEvents = [
+  z.object({ type: z.literal('preview'), iteration: z.int(), path: z.string() }),
+  z.object({ type: z.literal('checkpoint'), iteration: z.int(), path: z.string() }),
+  z.object({ type: z.literal('stopped'), iteration: z.int().nullable(), iterations: z.int().optional(), checkpoint: z.string().optional() }),
+  z.object({ type: z.literal('export'), iteration: z.int(), files: z.array(z.string()) }),
+  z.object({ type: z.literal('done'), iteration: z.int(), seconds: z.number().optional(), stopped: z.boolean() }),
+  z.object({ type: z.literal('error'), message: z.string() }),
+] as const;
+
+export const trainerEvent = z.discriminatedUnion('type', [
+  startEvent,
   z.object({
     type: z.literal('progress'),
     iteration: z.int(),
@@ -27,12 +39,7 @@ export const trainerEvent = z.discriminatedUnion('type', [
     mask_loss_b: z.number(),
     it_per_s: z.number(),
   }),
-  z.object({ type: z.literal('preview'), iteration: z.int(), path: z.string() }),
-  z.object({ type: z.literal('checkpoint'), iteration: z.int(), path: z.string() }),
-  z.object({ type: z.literal('stopped'), iteration: z.int().nullable(), iterations: z.int().optional(), checkpoint: z.string().optional() }),
-  z.object({ type: z.literal('export'), iteration: z.int(), files: z.array(z.string()) }),
-  z.object({ type: z.literal('done'), iteration: z.int(), seconds: z.number().optional(), stopped: z.boolean() }),
-  z.object({ type: z.literal('error'), message: z.string() }),
+  ...commonEvents,
 ]);
 
 export type TrainerEvent = z.infer<typeof trainerEvent>;
@@ -59,3 +66,43 @@ export const deepfakesMetadata = z.object({
   parameters: z.int(),
 });
 export type DeepfakesMetadata = z.infer<typeof deepfakesMetadata>;
+
+/** The JSON lines models/train/cyclegan_train.py prints: DeepFakes' events, with CycleGAN's five losses in `progress`. */
+export const cycleganTrainerEvent = z.discriminatedUnion('type', [
+  startEvent,
+  z.object({
+    type: z.literal('progress'),
+    iteration: z.int(),
+    iterations: z.int(),
+    lr: z.number(),
+    loss_G: z.number(),
+    loss_D_A: z.number(),
+    loss_D_B: z.number(),
+    loss_cycle: z.number(),
+    loss_identity: z.number(),
+    it_per_s: z.number(),
+  }),
+  ...commonEvents,
+]);
+export type CycleganTrainerEvent = z.infer<typeof cycleganTrainerEvent>;
+
+const cycleganLosses = z.object({ G: z.number(), D_A: z.number(), D_B: z.number(), cycle: z.number(), identity: z.number() });
+
+/** The metadata cyclegan_train.py exports beside the ONNX files (cyclegan.json). */
+export const cycleganMetadata = z.object({
+  format: z.literal('vivify.cyclegan-training'),
+  version: z.literal(1),
+  size: z.int(),
+  preset: z.string(),
+  ngf: z.int(),
+  n_blocks: z.int(),
+  ndf: z.int(),
+  iterations: z.int(),
+  seconds: z.number(),
+  device: z.string(),
+  a: faceFolder,
+  b: faceFolder,
+  loss: z.object({ first: cycleganLosses.nullable(), last: cycleganLosses.nullable() }),
+  parameters: z.int(),
+});
+export type CycleganMetadata = z.infer<typeof cycleganMetadata>;
