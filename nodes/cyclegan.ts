@@ -46,7 +46,7 @@ export const cyclegan = defineNode({
       step: 4,
       help: 'the shorter side, in pixels, of the frame (or face box) as the generator sees it; the longer side follows the aspect ratio, both rounded to multiples of 4. Smaller is faster, with broader strokes; CycleGAN trains at 256',
     }),
-    tile: integer(512, { min: 64, max: 2048, step: 4, help: 'the largest side, in pixels, the generator sees at once (rounded down to a multiple of 4): a larger working picture runs in overlapping tiles of this size' }),
+    tile: integer(1024, { min: 64, max: 2048, step: 4, help: "the largest side, in pixels, the generator sees at once (rounded down to a multiple of 4): a larger working picture runs in overlapping tiles of this size. Instance norm sees each tile's own statistics, so tiles can differ in tone: keep it at least the working picture's longer side where memory allows" }),
     overlap: integer(64, { min: 0, max: 512, step: 4, help: 'pixels by which neighbouring tiles overlap (at most half the tile is used): the middle half of the overlap blends one tile into the next, the outer quarters give each tile context at its edge' }),
     strength: number(1, { min: 0, max: 1, help: 'how much of the restyled frame shows: 0 is the input exactly, 1 the generator alone' }),
     temporal: number(0.5, {
