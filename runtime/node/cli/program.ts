@@ -167,7 +167,7 @@ export function createProgram(): Command {
     .command('train')
     .description(
       'Train a model on faces you extracted (vivify extract), export it to ONNX and register it in the model store. ' +
-        '`train deepfakes --a <faces> --b <faces> --out <dir>` trains the 2017 DeepFakes face swap (needs PyTorch); Ctrl-C saves a checkpoint and `--resume` continues.',
+        '`train deepfakes --a <faces> --b <faces> --out <dir>` trains the 2017 DeepFakes face swap; `train cyclegan --a <pngs> --b <pngs> --out <dir>` trains a CycleGAN style (both need PyTorch); Ctrl-C saves a checkpoint and `--resume` continues.',
     );
   train
     .command('deepfakes')
