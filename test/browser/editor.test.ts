@@ -11,6 +11,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { hasSharedMedia, makeTempDir, probeFile, psnr, repoRoot, runCli, sharedMedia } from '../support/cli.ts';
 import { liveportraitStandins, standinsUnavailable } from '../support/liveportrait-standins.ts';
+import { builtInNodes } from '../../nodes/index.ts';
 import { hasChromium, launchChromium } from './chromium.ts';
 
 interface EditorHooks {
@@ -160,7 +161,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     const shown = () => page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.canvasNodes());
     // The palette lists every registered type.
     const types = await page.$$eval('[data-testid=palette] button', (buttons) => buttons.map((button) => button.getAttribute('data-type')));
-    expect(types.sort()).toEqual(['blend', 'driving-video', 'face-landmarks', 'face2face', 'landmark-overlay', 'source-image', 'video-output', 'webcam']);
+    expect(types.sort()).toEqual(builtInNodes.map((node) => node.type).sort());
     await page.fill('[data-testid=palette-search]', 'overlay');
     expect(await page.$$eval('[data-testid=palette] button', (buttons) => buttons.length)).toBe(1);
     await page.click('[data-testid=palette] button[data-type=landmark-overlay]');
