@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtInCatalog } from '../runtime/models/catalog.ts';
 import { makeTempDir, repoRoot, runCli, type CliResult } from './support/cli.ts';
+import { testPython as python, torchMissing } from './support/python-torch.ts';
 
 /**
  * CycleGAN generators into the model store, end to end: checkpoints with the authors' key layout and random weights,
@@ -17,15 +18,6 @@ import { makeTempDir, repoRoot, runCli, type CliResult } from './support/cli.ts'
  * PyTorch's own.
  */
 
-const python = process.env.VIVIFY_PYTHON ?? '/usr/bin/python3';
-const torchMissing: string | undefined = (() => {
-  try {
-    execFileSync(python, ['-c', 'import numpy, torch'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return `${python} cannot import torch (Debian: apt-get install python3-torch)`;
-  }
-})();
 if (torchMissing) console.warn(`[vivify tests] skipping the CycleGAN conversion tests: ${torchMissing}`);
 
 const publishedIds = ['cyclegan-monet', 'cyclegan-vangogh', 'cyclegan-cezanne', 'cyclegan-ukiyoe'];

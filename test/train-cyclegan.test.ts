@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSharedMedia, makeTempDir, runCli, sharedMedia, type CliResult } from './support/cli.ts';
+import { torchMissing } from './support/python-torch.ts';
 
 /**
  * `vivify train cyclegan` end to end on this machine's CPU: 128 px PNG crops cut with ffmpeg from the shared driving
@@ -12,15 +13,6 @@ import { hasSharedMedia, makeTempDir, runCli, sharedMedia, type CliResult } from
  * PyTorch, preset small), both ONNX exports run by onnxruntime against PyTorch's references, and the store.
  */
 
-const python = process.env.VIVIFY_PYTHON ?? '/usr/bin/python3';
-const torchMissing: string | undefined = (() => {
-  try {
-    execFileSync(python, ['-c', 'import numpy, torch'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return `${python} cannot import torch (Debian: apt-get install python3-torch)`;
-  }
-})();
 const skipReason = torchMissing ?? (hasSharedMedia ? undefined : '../shared/media is absent (the pictures are cut from its paintings and driving video)');
 if (skipReason) console.warn(`[vivify tests] skipping the CycleGAN training test: ${skipReason}`);
 

@@ -10,6 +10,7 @@ import { alignFace } from '../runtime/align/face-align.ts';
 import { applyAffine } from '../runtime/geometry/affine.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { hasSharedMedia, makeTempDir, probeFile, runCli, sharedMedia, spawnCli, type CliResult } from './support/cli.ts';
+import { torchMissing } from './support/python-torch.ts';
 import { extractFaces, faceVideos, withoutListing } from './support/face-crops.ts';
 
 /**
@@ -17,15 +18,6 @@ import { extractFaces, faceVideos, withoutListing } from './support/face-crops.t
  * videos), the real trainer (models/train/deepfakes.py with PyTorch), its ONNX export run by onnxruntime, the store.
  */
 
-const python = process.env.VIVIFY_PYTHON ?? '/usr/bin/python3';
-const torchMissing: string | undefined = (() => {
-  try {
-    execFileSync(python, ['-c', 'import numpy, torch'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return `${python} cannot import torch (Debian: apt-get install python3-torch)`;
-  }
-})();
 const skipReason = torchMissing ?? (hasSharedMedia ? undefined : '../shared/media is absent (the faces are cut from its driving videos)');
 if (skipReason) console.warn(`[vivify tests] skipping the DeepFakes training tests: ${skipReason}`);
 

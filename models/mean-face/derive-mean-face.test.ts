@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { meanFaceLandmarks, meanFacePoints } from '../../runtime/align/mean-face.ts';
-import { ovalLandmarks } from '../../runtime/face2face/warp-points.ts';
-import { type Affine, applyAffine } from '../../runtime/geometry/affine.ts';
+import { handMadeFace, movedFace } from '../../test/support/hand-made-face.ts';
 import { deriveMeanFace, meanFaceSource, ovalHeightInCrop, templateIndices, templateLandmarks } from './derive-mean-face.ts';
 
 /** The stored mean face itself as 478 landmarks (x 200 pixels), the oval on an ellipse inside hairline 10 and chin 152. */
 function storedFace(): Float32Array {
-  const points = new Float32Array(478 * 3).fill(100);
-  ovalLandmarks.forEach((index, i) => {
-    const angle = (i / ovalLandmarks.length) * 2 * Math.PI;
-    points.set([100 + 55 * Math.sin(angle), 100 - 70 * Math.cos(angle), 0], index * 3);
-  });
+  const points = handMadeFace(55, 70);
   points.set([100, 25, 0], 10 * 3);
-  meanFaceLandmarks.forEach((index, i) => points.set([meanFacePoints[i * 2]! * 200, meanFacePoints[i * 2 + 1]! * 200, 0], index * 3));
   return points;
-}
-
-function moved(points: Float32Array, m: Affine): Float32Array {
-  const out = Float32Array.from(points);
-  for (let i = 0; i < 478; i++) out.set(applyAffine(m, points[i * 3]!, points[i * 3 + 1]!), i * 3);
-  return out;
 }
 
 describe('deriveMeanFace', () => {
@@ -31,7 +19,7 @@ describe('deriveMeanFace', () => {
 
   it('gives back an upright symmetric face from turned, scaled and moved copies of it', () => {
     const face = storedFace();
-    const copies = [face, moved(face, [0.5, -1.2, 400, 1.2, 0.5, 30]), moved(face, [-2, 0.1, 900, -0.1, -2, 700])];
+    const copies = [face, movedFace(face, [0.5, -1.2, 400, 1.2, 0.5, 30]), movedFace(face, [-2, 0.1, 900, -0.1, -2, 700])];
     const mean = deriveMeanFace(copies);
     expect(mean.faces).toBe(3);
     for (let i = 0; i < meanFacePoints.length; i++) expect(mean.points[i]).toBeCloseTo(meanFacePoints[i]!, 4);

@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ovalLandmarks } from '../face2face/warp-points.ts';
 import { type Affine, applyAffine } from '../geometry/affine.ts';
 import type { RgbaImage } from '../image.ts';
+import { handMadeFace, movedFace } from '../../test/support/hand-made-face.ts';
 import { alignFace, alignmentName, faceMaskInCrop, warpToCrop } from './face-align.ts';
 import { meanFaceLandmarks, meanFaceOval, meanFacePoints } from './mean-face.ts';
 
-/**
- * A hand-made face: the template landmarks at the mean face's own positions (times 200 pixels), the face oval on an
- * ellipse around them, every other landmark at the centre. Moved, turned or scaled copies are made from it.
- */
-function handMadeFace(): Float32Array {
-  const points = new Float32Array(478 * 3).fill(100);
-  ovalLandmarks.forEach((index, i) => {
-    const angle = (i / ovalLandmarks.length) * 2 * Math.PI;
-    points.set([100 + 60 * Math.sin(angle), 100 - 75 * Math.cos(angle), 0], index * 3);
-  });
-  meanFaceLandmarks.forEach((index, i) => points.set([meanFacePoints[i * 2]! * 200, meanFacePoints[i * 2 + 1]! * 200, 0], index * 3));
-  return points;
-}
-
-function moved(points: Float32Array, m: Affine): Float32Array {
-  const out = Float32Array.from(points);
-  for (let i = 0; i < 478; i++) out.set(applyAffine(m, points[i * 3]!, points[i * 3 + 1]!), i * 3);
-  return out;
-}
+/** The mean face's template points in place, the oval on an ellipse around them: moved, turned or scaled copies follow. */
+const face0 = () => handMadeFace(60, 75);
 
 function similarity(scale: number, degrees: number, tx: number, ty: number): Affine {
   const a = (degrees * Math.PI) / 180;
@@ -47,11 +30,11 @@ describe('the mean face', () => {
 });
 
 describe('alignFace', () => {
-  const face = handMadeFace();
+  const face = face0();
 
   it('puts the template landmarks of a face on the template, scaled to the crop', () => {
     for (const size of [64, 256]) {
-      const { toCrop, toImage } = alignFace(moved(face, similarity(1.7, 25, 40, -10)), size);
+      const { toCrop, toImage } = alignFace(movedFace(face, similarity(1.7, 25, 40, -10)), size);
       meanFaceLandmarks.forEach((index, i) => {
         const [x, y] = applyAffine(toCrop, ...applyAffine(similarity(1.7, 25, 40, -10), face[index * 3]!, face[index * 3 + 1]!));
         // The face's points are float32: a few millionths of a pixel off.
@@ -67,7 +50,7 @@ describe('alignFace', () => {
   it('lands a moved, turned or scaled face on the same crop positions, every landmark', () => {
     const reference = alignFace(face, 128);
     for (const m of [similarity(1, 0, 300, 120), similarity(1, -40, 0, 0), similarity(0.35, 0, 0, 0), similarity(2.2, 170, -50, 900)]) {
-      const other = moved(face, m);
+      const other = movedFace(face, m);
       const { toCrop } = alignFace(other, 128);
       for (let i = 0; i < 478; i++) {
         const [x0, y0] = applyAffine(reference.toCrop, face[i * 3]!, face[i * 3 + 1]!);
@@ -128,11 +111,11 @@ describe('warpToCrop', () => {
 });
 
 describe('faceMaskInCrop', () => {
-  const face = handMadeFace();
+  const face = face0();
 
   it('fills the face oval in crop coordinates, wherever the face is in the picture', () => {
     const m = similarity(0.8, 30, 500, 200);
-    const other = moved(face, m);
+    const other = movedFace(face, m);
     const { toCrop } = alignFace(other, 100);
     const mask = faceMaskInCrop(other, toCrop, 100);
     const reference = faceMaskInCrop(face, alignFace(face, 100).toCrop, 100);

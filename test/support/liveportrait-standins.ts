@@ -3,23 +3,15 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './cli.ts';
+import { testPython, torchMissing } from './python-torch.ts';
 
 /**
  * LivePortrait stand-ins exported by PyTorch (liveportrait_standins.py): the real modules' ONNX names, shapes and
  * types with small weights. Made once per version of the script, under test/output.
  */
 const script = join(repoRoot, 'test', 'support', 'liveportrait_standins.py');
-const python = '/usr/bin/python3';
-
 /** Why the stand-ins cannot be made here (no PyTorch), or undefined. */
-export const standinsUnavailable: string | undefined = (() => {
-  try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return `${python} cannot import torch (Debian: apt-get install python3-torch)`;
-  }
-})();
+export const standinsUnavailable: string | undefined = torchMissing;
 if (standinsUnavailable) console.warn(`[vivify tests] skipping tests that need the LivePortrait stand-ins: ${standinsUnavailable}`);
 
 export const standinFiles = ['appearance_feature_extractor.onnx', 'motion_extractor.onnx', 'warping_spade.onnx', 'stitching.onnx', 'stitching_eye.onnx', 'stitching_lip.onnx'];
@@ -32,7 +24,7 @@ export function liveportraitStandins(): string {
   // Exported beside and moved into place whole, so that a run stopped halfway never leaves a partial set.
   const partial = `${folder}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
-  execFileSync(python, [script, partial], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(testPython, [script, partial], { stdio: ['ignore', 'ignore', 'pipe'] });
   rmSync(folder, { recursive: true, force: true });
   renameSync(partial, folder);
   return folder;

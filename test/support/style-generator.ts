@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { CatalogEntry } from '../../runtime/models/catalog.ts';
 import { generatorFile } from '../../nodes/cyclegan.ts';
 import { repoRoot } from './cli.ts';
+import { testPython, torchMissing } from './python-torch.ts';
 
 /**
  * CycleGAN-style generators with random weights, exported by PyTorch (style_generator.py) with the I/O of
@@ -17,19 +18,11 @@ import { repoRoot } from './cli.ts';
 const script = join(repoRoot, 'test', 'support', 'style_generator.py');
 /** The importer's own definition of the ResnetGenerator, which the script uses where it is there. */
 const networks = join(repoRoot, 'models', 'train', 'cyclegan_networks.py');
-const python = '/usr/bin/python3';
 
 export type StyleGeneratorKind = 'tiny' | 'resnet';
 
 /** Why the generators cannot be made here (no PyTorch), or undefined. */
-export const styleGeneratorUnavailable: string | undefined = (() => {
-  try {
-    execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    return `${python} cannot import torch (Debian: apt-get install python3-torch)`;
-  }
-})();
+export const styleGeneratorUnavailable: string | undefined = torchMissing;
 if (styleGeneratorUnavailable) console.warn(`[vivify tests] skipping tests that need a CycleGAN-style generator: ${styleGeneratorUnavailable}`);
 
 /** The folder holding `generator.onnx` of this kind, exported now where it is not there yet. */
@@ -43,7 +36,7 @@ export function styleGenerator(kind: StyleGeneratorKind): string {
   const partial = `${folder}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(partial, { recursive: true });
-  execFileSync(python, [script, kind, join(partial, generatorFile)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(testPython, [script, kind, join(partial, generatorFile)], { stdio: ['ignore', 'ignore', 'pipe'] });
   rmSync(folder, { recursive: true, force: true });
   renameSync(partial, folder);
   return folder;
@@ -54,7 +47,7 @@ export function styleGenerator(kind: StyleGeneratorKind): string {
  * `vivify models import cyclegan` takes one: written to `path` (a .pth file).
  */
 export function styleCheckpoint(path: string): string {
-  execFileSync(python, [script, 'checkpoint', path], { stdio: ['ignore', 'ignore', 'pipe'] });
+  execFileSync(testPython, [script, 'checkpoint', path], { stdio: ['ignore', 'ignore', 'pipe'] });
   return path;
 }
 
