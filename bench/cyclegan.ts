@@ -5,11 +5,11 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { cyclegan } from '../nodes/cyclegan.ts';
 import type { GraphDocument } from '../runtime/graph/document.ts';
+import { timedSession } from '../runtime/executor.ts';
 import type { Host } from '../runtime/host.ts';
 import type { RgbaImage } from '../runtime/image.ts';
 import { importModel } from '../runtime/node/model-store/index.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
-import type { ModelSession } from '../runtime/onnx/model-session.ts';
 import { defaultParams } from '../runtime/params.ts';
 import { workingSize } from '../runtime/style/working-size.ts';
 import { styleGenerator, styleGeneratorEntry, styleGeneratorUnavailable } from '../test/support/style-generator.ts';
@@ -86,19 +86,7 @@ function timedHost(host: Host): TimedHost {
   const timed: TimedHost = { host: { ...host }, runs: [] };
   timed.host.openModel = async (ref) => {
     const session = await host.openModel(ref);
-    const wrapped: ModelSession = {
-      label: session.label,
-      provider: session.provider,
-      signature: session.signature,
-      async run(feeds) {
-        const started = performance.now();
-        const outputs = await session.run(feeds);
-        timed.runs.push(performance.now() - started);
-        return outputs;
-      },
-      release: () => session.release(),
-    };
-    return wrapped;
+    return timedSession(session, (milliseconds) => timed.runs.push(milliseconds));
   };
   return timed;
 }

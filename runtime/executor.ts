@@ -1,3 +1,4 @@
+import type { ModelSession } from './onnx/model-session.ts';
 import { CancelledError, NodeRunError, UsageError } from './errors.ts';
 import type { GraphDocument } from './graph/document.ts';
 import { topologicalOrder } from './graph/order.ts';
@@ -378,20 +379,27 @@ function recordingModels(host: Host, nodeId: string, uses: ModelUse[]): Host {
       const session = await host.openModel(ref);
       const use: ModelUse = { nodeId, label: session.label, provider: session.provider, runs: 0, milliseconds: 0 };
       uses.push(use);
-      return {
-        label: session.label,
-        provider: session.provider,
-        signature: session.signature,
-        async run(feeds) {
-          const started = performance.now();
-          const result = await session.run(feeds);
-          use.milliseconds += performance.now() - started;
-          use.runs++;
-          return result;
-        },
-        release: () => session.release(),
-      };
+      return timedSession(session, (milliseconds) => {
+        use.milliseconds += milliseconds;
+        use.runs++;
+      });
     },
+  };
+}
+
+/** `session`, with each run's milliseconds passed to `ran`. */
+export function timedSession(session: ModelSession, ran: (milliseconds: number) => void): ModelSession {
+  return {
+    label: session.label,
+    provider: session.provider,
+    signature: session.signature,
+    async run(feeds) {
+      const started = performance.now();
+      const result = await session.run(feeds);
+      ran(performance.now() - started);
+      return result;
+    },
+    release: () => session.release(),
   };
 }
 

@@ -177,17 +177,11 @@ export function createProgram(): Command {
     )
     .option('--a <dir>', "person A's aligned faces (a vivify extract folder, or a folder of .png crops with masks/)")
     .option('--b <dir>', "person B's aligned faces")
-    .requiredOption('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports')
     .addOption(new Option('--preset <name>', 'model size: small trains in minutes on a CPU; original is the 2017 model; large is 128 px for a GPU').choices(deepfakesPresets))
     .option('--size <px>', "face size in pixels, a multiple of 16 (default: the preset's)", wholeNumber(32))
-    .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's)", wholeNumber(0))
     .option('--batch <n>', "faces of each person per iteration (default: the preset's)", wholeNumber(1))
-    .option('--resume', 'continue the training in --out from its checkpoint (--a and --b may be left out)')
     .option('--preview-every <n>', 'write previews/preview_<iteration>.png every n iterations (default 500; 0: only at the end)', wholeNumber(0))
     .option('--name <id>', 'the model id in the store (default: deepfakes-<name of --out>)')
-    .option('--json', 'print progress and the result as JSON lines')
-    .addOption(modelsDir)
-    .addOption(debug)
     .action(trainDeepfakesCommand);
   train
     .command('cyclegan')
@@ -198,18 +192,23 @@ export function createProgram(): Command {
     )
     .option('--a <dir>', 'domain A: a folder of .png pictures (video frames, vivify extract crops)')
     .option('--b <dir>', 'domain B: a folder of .png pictures (paintings of one style)')
-    .requiredOption('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports')
     .addOption(new Option('--preset <name>', "model size: small (ngf 16, 3 blocks, 128 px) trains in minutes on a CPU; original is the authors' (ngf 64, 9 blocks, 256 px)").choices(cycleganPresets))
     .option('--size <px>', "crop size in pixels, a multiple of 4 (default: the preset's)", wholeNumber(32))
-    .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's)", wholeNumber(0))
     .option('--batch <n>', "pictures of each domain per iteration (default: the preset's, 1)", wholeNumber(1))
-    .option('--resume', 'continue the training in --out from its checkpoint (--a and --b may be left out)')
     .option('--preview-every <n>', 'write previews/preview_<iteration>.png (A, A→B, A→B→A, B, B→A, B→A→B) every n iterations (default 500; 0: only at the end)', wholeNumber(0))
     .option('--name <id>', 'the model id in the store (default: cyclegan-<name of --out>)')
-    .option('--json', 'print progress and the result as JSON lines')
-    .addOption(modelsDir)
-    .addOption(debug)
     .action(trainCycleganCommand);
+
+  // The options both trainers take, in the order --help lists them after each trainer's own.
+  for (const trainer of train.commands) {
+    trainer
+      .requiredOption('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports')
+      .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's)", wholeNumber(0))
+      .option('--resume', 'continue the training in --out from its checkpoint (--a and --b may be left out)')
+      .option('--json', 'print progress and the result as JSON lines')
+      .addOption(modelsDir)
+      .addOption(debug);
+  }
 
   const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
   for (const command of all(program).slice(1)) command.exitOverride().showSuggestionAfterError();

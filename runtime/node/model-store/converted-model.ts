@@ -4,13 +4,12 @@ import { basename, join, resolve } from 'node:path';
 import { UsageError, VivifyError } from '../../errors.ts';
 import type { CatalogEntry, CatalogFile, ModelConverterKind } from '../../models/catalog.ts';
 import { convertCheckpoint, modelConverters, requireConverter } from '../convert/model-converters.ts';
-import { DownloadError, downloadToPart } from './download.ts';
 import type { ExpectedHash } from './expected-hash.ts';
 import { sha256Bytes, sha256File } from './file-hash.ts';
 import { catalogFileProblems } from './file-problems.ts';
 import type { ImportResult } from './import-files.ts';
 import { lockedFileOf, readLock, recordFile, type LockedFile } from './lock-file.ts';
-import { downloadFailure } from './pull.ts';
+import { downloadModelFile } from './pull.ts';
 import type { PullEvents, PulledFile } from './pull-progress.ts';
 import { modelFilePath, modelFolder, partFilePath } from './store-location.ts';
 
@@ -67,22 +66,7 @@ export async function pullConvertedModel(storeDir: string, entry: CatalogEntry, 
   // No download without the means to convert it: PyTorch missing is one sentence, before any byte.
   await requireConverter(kind);
   await mkdir(modelFolder(storeDir, entry.id), { recursive: true });
-  try {
-    await downloadToPart(
-      url,
-      partPath,
-      {
-        start: (info) => events.downloadStart(file.name, { url, ...info, total: info.total ?? file.size ?? undefined }),
-        progress: (bytes) => events.downloadProgress(file.name, bytes),
-      },
-      signal,
-    );
-  } catch (error) {
-    if (error instanceof DownloadError) throw new VivifyError(downloadFailure(storeDir, entry, error));
-    throw error;
-  } finally {
-    events.downloadEnd(file.name);
-  }
+  await downloadModelFile(storeDir, entry, file, url, partPath, events, signal);
 
   const sourceSha256 = await sha256File(partPath);
   const sourceSize = (await stat(partPath)).size;

@@ -64,22 +64,7 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
     );
   }
   await mkdir(modelFolder(storeDir, entry.id), { recursive: true });
-  try {
-    await downloadToPart(
-      url,
-      partPath,
-      {
-        start: (info) => events.downloadStart(file.name, { url, ...info, total: info.total ?? file.size ?? undefined }),
-        progress: (bytes) => events.downloadProgress(file.name, bytes),
-      },
-      signal,
-    );
-  } catch (error) {
-    if (error instanceof DownloadError) throw new VivifyError(downloadFailure(storeDir, entry, error));
-    throw error;
-  } finally {
-    events.downloadEnd(file.name);
-  }
+  await downloadModelFile(storeDir, entry, file, url, partPath, events, signal);
 
   const bytes = await readFile(partPath);
   const sha256 = sha256Bytes(bytes);
@@ -106,6 +91,34 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
 }
 
 /** One sentence: the URL, what went wrong, what was kept, and how to do without the network. */
+/** Downloads `url` to the model file's `.part` path, reporting progress; a failed download is one sentence. */
+export async function downloadModelFile(
+  storeDir: string,
+  entry: CatalogEntry,
+  file: CatalogFile,
+  url: string,
+  partPath: string,
+  events: PullEvents,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    await downloadToPart(
+      url,
+      partPath,
+      {
+        start: (info) => events.downloadStart(file.name, { url, ...info, total: info.total ?? file.size ?? undefined }),
+        progress: (bytes) => events.downloadProgress(file.name, bytes),
+      },
+      signal,
+    );
+  } catch (error) {
+    if (error instanceof DownloadError) throw new VivifyError(downloadFailure(storeDir, entry, error));
+    throw error;
+  } finally {
+    events.downloadEnd(file.name);
+  }
+}
+
 export function downloadFailure(storeDir: string, entry: CatalogEntry, error: DownloadError): string {
   const option = storeOption(storeDir);
   const kept =

@@ -38,13 +38,27 @@ export function jsonTrainingReporter<E extends { type: string } = TrainerEvent, 
   };
 }
 
+/** What differs between the trainers' terminal reporters. */
+interface TerminalStyle<E, L> {
+  format: string;
+  /** The bar's payload before the first progress event. */
+  empty: Record<string, string>;
+  startLine(start: Extract<E, { type: 'start' }>): string;
+  payload(progress: Extract<E, { type: 'progress' }>): Record<string, string>;
+  plainLine(progress: Extract<E, { type: 'progress' }>): string;
+  lossText(first: L, last: L): string;
+  registeredLines(model: RegisteredModel<L>): string[];
+}
+
+type Progressing = { type: string; iteration: number; iterations: number };
+
 /** A bar with the losses and speed on a terminal's stderr; on a pipe, a plain line every ten seconds. */
-export function terminalTrainingReporter(): TrainingReporter {
+function terminalReporter<E extends { type: string }, L>(style: TerminalStyle<E, L>): TrainingReporter<E, L> {
   const interactive = Boolean(process.stderr.isTTY);
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: 'Training |{bar}| {value}/{total} it | loss A {loss_a} B {loss_b} | {speed} it/s | ETA {eta_formatted}',
+      format: style.format,
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 50,
@@ -57,30 +71,27 @@ export function terminalTrainingReporter(): TrainingReporter {
     if (barRunning) bar.stop();
     barRunning = false;
   };
-  const progressText = (p: TrainerEventOf<'progress'>) =>
-    `iteration ${p.iteration}/${p.iterations}: loss A ${p.loss_a.toFixed(4)}, B ${p.loss_b.toFixed(4)}, ${p.it_per_s.toFixed(2)} it/s`;
   return {
     event(event) {
       if (event.type === 'start') {
-        const from = event.resumed ? `, resuming at iteration ${event.iteration}` : '';
-        err(
-          `Training DeepFakes (preset ${event.preset}, ${event.size} px, ${(event.parameters / 1e6).toFixed(1)}M parameters, batch ${event.batch}) on ${event.device}: ` +
-            `${event.faces.a} faces of A, ${event.faces.b} of B, ${event.iterations} iterations${from}`,
-        );
+        const start = event as Extract<E, { type: 'start' }> & Progressing;
+        err(style.startLine(start));
         if (interactive) {
-          bar.start(event.iterations, event.iteration, { loss_a: '-', loss_b: '-', speed: '-' });
+          bar.start(start.iterations, start.iteration, style.empty);
           barRunning = true;
         }
       } else if (event.type === 'progress') {
+        const progress = event as Extract<E, { type: 'progress' }> & Progressing;
         if (barRunning) {
-          bar.update(event.iteration, { loss_a: event.loss_a.toFixed(4), loss_b: event.loss_b.toFixed(4), speed: event.it_per_s.toFixed(2) });
-        } else if (!interactive && (performance.now() - lastPlain >= 10_000 || event.iteration === event.iterations)) {
+          bar.update(progress.iteration, style.payload(progress));
+        } else if (!interactive && (performance.now() - lastPlain >= 10_000 || progress.iteration === progress.iterations)) {
           lastPlain = performance.now();
-          err(progressText(event));
+          err(style.plainLine(progress));
         }
       } else if (event.type === 'export') {
+        const exported = event as unknown as { files: string[]; iteration: number };
         stopBar();
-        err(`Exported ${event.files.join(' and ')} (iteration ${event.iteration})`);
+        err(`Exported ${exported.files.join(' and ')} (iteration ${exported.iteration})`);
       }
     },
     stopping() {
@@ -94,80 +105,57 @@ export function terminalTrainingReporter(): TrainingReporter {
     },
     registered(model) {
       const speed = model.seconds > 0 ? ` (${(model.iterations / model.seconds).toFixed(2)} it/s)` : '';
-      const loss =
-        model.loss.first && model.loss.last
-          ? `; reconstruction loss A ${model.loss.first.a.toFixed(4)} → ${model.loss.last.a.toFixed(4)}, B ${model.loss.first.b.toFixed(4)} → ${model.loss.last.b.toFixed(4)}`
-          : '';
+      const loss = model.loss.first && model.loss.last ? style.lossText(model.loss.first, model.loss.last) : '';
       out(`Trained ${model.iterations} iterations in ${model.seconds.toFixed(1)} s${speed}${loss}`);
-      out(`Registered "${model.id}" in the model store: ${model.folder}`);
-      out(`Swap faces with it: vivify render presets/deepfakes-swap.json --driving <video> -o out.mp4 --set swap.model=${model.id}`);
+      for (const line of style.registeredLines(model)) out(line);
     },
     stop: stopBar,
   };
+}
+
+const resumedAt = (event: { resumed: boolean; iteration: number }) => (event.resumed ? `, resuming at iteration ${event.iteration}` : '');
+
+/** `vivify train deepfakes` on a terminal: a bar with both reconstruction losses; plain lines on a pipe. */
+export function terminalTrainingReporter(): TrainingReporter {
+  return terminalReporter<TrainerEvent, { a: number; b: number }>({
+    format: 'Training |{bar}| {value}/{total} it | loss A {loss_a} B {loss_b} | {speed} it/s | ETA {eta_formatted}',
+    empty: { loss_a: '-', loss_b: '-', speed: '-' },
+    startLine: (event) =>
+      `Training DeepFakes (preset ${event.preset}, ${event.size} px, ${(event.parameters / 1e6).toFixed(1)}M parameters, batch ${event.batch}) on ${event.device}: ` +
+      `${event.faces.a} faces of A, ${event.faces.b} of B, ${event.iterations} iterations${resumedAt(event)}`,
+    payload: (p) => ({ loss_a: p.loss_a.toFixed(4), loss_b: p.loss_b.toFixed(4), speed: p.it_per_s.toFixed(2) }),
+    plainLine: (p: TrainerEventOf<'progress'>) =>
+      `iteration ${p.iteration}/${p.iterations}: loss A ${p.loss_a.toFixed(4)}, B ${p.loss_b.toFixed(4)}, ${p.it_per_s.toFixed(2)} it/s`,
+    lossText: (first, last) => `; reconstruction loss A ${first.a.toFixed(4)} → ${last.a.toFixed(4)}, B ${first.b.toFixed(4)} → ${last.b.toFixed(4)}`,
+    registeredLines: (model) => [
+      `Registered "${model.id}" in the model store: ${model.folder}`,
+      `Swap faces with it: vivify render presets/deepfakes-swap.json --driving <video> -o out.mp4 --set swap.model=${model.id}`,
+    ],
+  });
 }
 
 type CycleganLosses = { G: number; D_A: number; D_B: number; cycle: number; identity: number };
 
 /** `vivify train cyclegan` on a terminal: a bar with the generators' and discriminators' losses; plain lines on a pipe. */
 export function terminalCycleganReporter(): TrainingReporter<CycleganTrainerEvent, CycleganLosses> {
-  const interactive = Boolean(process.stderr.isTTY);
-  const bar = new cliProgress.SingleBar(
-    {
-      stream: process.stderr,
-      format: 'Training |{bar}| {value}/{total} it | G {g} cycle {cycle} D {d} | {speed} it/s | ETA {eta_formatted}',
-      hideCursor: true,
-      clearOnComplete: true,
-      etaBuffer: 50,
-    },
-    cliProgress.Presets.shades_classic,
-  );
-  let barRunning = false;
-  let lastPlain = 0;
-  const stopBar = () => {
-    if (barRunning) bar.stop();
-    barRunning = false;
-  };
-  return {
-    event(event) {
-      if (event.type === 'start') {
-        const from = event.resumed ? `, resuming at iteration ${event.iteration}` : '';
-        err(
-          `Training CycleGAN (preset ${event.preset}, ${event.size} px crops, ${(event.parameters / 1e6).toFixed(2)}M parameters per generator, batch ${event.batch}) on ${event.device}: ` +
-            `${event.faces.a} pictures of A, ${event.faces.b} of B, ${event.iterations} iterations${from}`,
-        );
-        if (interactive) {
-          bar.start(event.iterations, event.iteration, { g: '-', cycle: '-', d: '-', speed: '-' });
-          barRunning = true;
-        }
-      } else if (event.type === 'progress') {
-        const d = ((event.loss_D_A + event.loss_D_B) / 2).toFixed(3);
-        if (barRunning) {
-          bar.update(event.iteration, { g: event.loss_G.toFixed(3), cycle: event.loss_cycle.toFixed(3), d, speed: event.it_per_s.toFixed(2) });
-        } else if (!interactive && (performance.now() - lastPlain >= 10_000 || event.iteration === event.iterations)) {
-          lastPlain = performance.now();
-          err(`iteration ${event.iteration}/${event.iterations}: G ${event.loss_G.toFixed(3)}, cycle ${event.loss_cycle.toFixed(3)}, identity ${event.loss_identity.toFixed(3)}, D_A ${event.loss_D_A.toFixed(3)}, D_B ${event.loss_D_B.toFixed(3)}, ${event.it_per_s.toFixed(2)} it/s`);
-        }
-      } else if (event.type === 'export') {
-        stopBar();
-        err(`Exported ${event.files.join(' and ')} (iteration ${event.iteration})`);
-      }
-    },
-    stopping() {
-      stopBar();
-      err('Stopping: the trainer finishes this iteration and saves a checkpoint (Ctrl-C again stops at once, keeping the last checkpoint)');
-    },
-    check(result) {
-      stopBar();
-      const verdict = result.ok ? 'onnxruntime reproduces PyTorch' : 'onnxruntime does NOT reproduce PyTorch';
-      out(`${result.file}: ${verdict} (largest difference ${result.maxDifference.toExponential(1)})`);
-    },
-    registered(model) {
-      const speed = model.seconds > 0 ? ` (${(model.iterations / model.seconds).toFixed(2)} it/s)` : '';
-      const loss = model.loss.first && model.loss.last ? `; cycle loss ${model.loss.first.cycle.toFixed(3)} → ${model.loss.last.cycle.toFixed(3)}` : '';
-      out(`Trained ${model.iterations} iterations in ${model.seconds.toFixed(1)} s${speed}${loss}`);
-      out(`Registered "${model.id}" in the model store: ${model.folder} (generator.onnx A→B, generator_b2a.onnx B→A)`);
-      out(`Style a video with it: vivify render <preset with a cyclegan node> --set <node>.model=${model.id}`);
-    },
-    stop: stopBar,
-  };
+  return terminalReporter<CycleganTrainerEvent, CycleganLosses>({
+    format: 'Training |{bar}| {value}/{total} it | G {g} cycle {cycle} D {d} | {speed} it/s | ETA {eta_formatted}',
+    empty: { g: '-', cycle: '-', d: '-', speed: '-' },
+    startLine: (event) =>
+      `Training CycleGAN (preset ${event.preset}, ${event.size} px crops, ${(event.parameters / 1e6).toFixed(2)}M parameters per generator, batch ${event.batch}) on ${event.device}: ` +
+      `${event.faces.a} pictures of A, ${event.faces.b} of B, ${event.iterations} iterations${resumedAt(event)}`,
+    payload: (event) => ({
+      g: event.loss_G.toFixed(3),
+      cycle: event.loss_cycle.toFixed(3),
+      d: ((event.loss_D_A + event.loss_D_B) / 2).toFixed(3),
+      speed: event.it_per_s.toFixed(2),
+    }),
+    plainLine: (event) =>
+      `iteration ${event.iteration}/${event.iterations}: G ${event.loss_G.toFixed(3)}, cycle ${event.loss_cycle.toFixed(3)}, identity ${event.loss_identity.toFixed(3)}, D_A ${event.loss_D_A.toFixed(3)}, D_B ${event.loss_D_B.toFixed(3)}, ${event.it_per_s.toFixed(2)} it/s`,
+    lossText: (first, last) => `; cycle loss ${first.cycle.toFixed(3)} → ${last.cycle.toFixed(3)}`,
+    registeredLines: (model) => [
+      `Registered "${model.id}" in the model store: ${model.folder} (generator.onnx A→B, generator_b2a.onnx B→A)`,
+      `Style a video with it: vivify render <preset with a cyclegan node> --set <node>.model=${model.id}`,
+    ],
+  });
 }
