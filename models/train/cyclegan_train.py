@@ -20,7 +20,6 @@ talks to `vivify train cyclegan` through JSON lines on stdout.
     python3 cyclegan_train.py --out MODEL_DIR --export-only     export the checkpoint again
 """
 
-import argparse
 import copy
 import os
 import sys
@@ -29,8 +28,9 @@ import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # deepfakes sets OMP_WAIT_POLICY=PASSIVE before it imports torch: import it first.
-from deepfakes import (LEGACY_EXPORTER, StopFlag, UsageProblem, atomic_write, device_name, emit, face_files,  # noqa: E402
-                       read_png, to_channels, to_rgb, write_json, write_png)
+from deepfakes import (LEGACY_EXPORTER, StopFlag, UsageProblem, device_name, emit, face_files,  # noqa: E402
+                       finish_training, parse_training_arguments, read_png, restore_random_state, run_trainer, parameter_count, save_checkpoint,
+                       start_training, to_channels, to_rgb, training_arguments, write_json, write_png)
 
 import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
@@ -39,7 +39,6 @@ from cyclegan_import import FORMAT as REFERENCE_FORMAT, INPUT_NAME, OPSET, OUTPU
 from cyclegan_networks import NLayerDiscriminator, ResnetGenerator, init_weights  # noqa: E402
 
 FORMAT = 'vivify.cyclegan-training'
-CHECKPOINT = 'checkpoint.pt'
 EXPORTS = {'generator.onnx': 'g_ab', 'generator_b2a.onnx': 'g_ba'}
 PREVIEW_COLUMNS = 4
 POOL_SIZE = 50
@@ -137,27 +136,8 @@ def learning_rate(base, iteration, iterations):
     return base * max(0.0, (iterations - iteration) / max(1, iterations - half))
 
 
-def parameter_count(*modules):
-    return sum(parameter.numel() for module in modules for parameter in module.parameters())
-
-
 # ---------------------------------------------------------------------------------------------------------------------
-# Checkpoints, previews, export
-
-def save_checkpoint(out, state):
-    path = os.path.join(out, CHECKPOINT)
-    atomic_write(path, lambda file: torch.save(state, file))
-    summary = {key: state[key] for key in ('preset', 'size', 'iteration', 'iterations', 'batch', 'lr', 'seconds', 'a', 'b')}
-    write_json(os.path.join(out, 'checkpoint.json'), summary)
-    return path
-
-
-def load_checkpoint(out):
-    path = os.path.join(out, CHECKPOINT)
-    if not os.path.isfile(path):
-        raise UsageProblem(f'{out} holds no checkpoint to resume from ({CHECKPOINT})')
-    return torch.load(path, map_location='cpu')
-
+# Previews, export
 
 @torch.no_grad()
 def write_preview(out, iteration, nets, preview_a, preview_b, device):
@@ -211,40 +191,8 @@ LOSS_KEYS = ('G', 'D_A', 'D_B', 'cycle', 'identity')
 
 
 def run(args):
-    device = torch.device('cuda' if torch.cuda.is_available() and not args.cpu else 'cpu')
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
-    torch.set_num_threads(args.threads or (cores if device.type == 'cpu' else min(4, cores)))
-    torch.set_flush_denormal(True)
-    torch.backends.cudnn.benchmark = True
-    os.makedirs(args.out, exist_ok=True)
-
-    state = load_checkpoint(args.out) if args.resume or args.export_only else None
-    if state is not None:
-        config = state['config']
-        for option, recorded in (('preset', state['preset']), ('size', state['size'])):
-            given = getattr(args, option)
-            if given is not None and given != recorded:
-                raise UsageProblem(f'the checkpoint in {args.out} was trained with --{option} {recorded}; leave --{option} out to continue it, or train into another folder')
-        a_folder, b_folder = args.a or state['a']['folder'], args.b or state['b']['folder']
-        iterations = args.iters if args.iters is not None else state['iterations']
-        batch = args.batch or state['batch']
-        lr = state['lr']
-    else:
-        if os.path.isfile(os.path.join(args.out, CHECKPOINT)):
-            raise UsageProblem(f'{args.out} already holds a training; --resume continues it, or train into another folder')
-        if not args.a or not args.b:
-            raise UsageProblem('--a and --b name the two folders of pictures to train on')
-        preset = args.preset or 'small'
-        config = dict(PRESETS[preset], preset=preset)
-        if args.size is not None:
-            config['size'] = args.size
-        a_folder, b_folder = args.a, args.b
-        iterations = args.iters if args.iters is not None else config['iterations']
-        batch = args.batch or config['batch']
-        lr = args.lr or config['lr']
-    size = config['size']
-    if size % 4 or size < 32:
-        raise UsageProblem(f'--size {size}: the crop size must be a multiple of 4, at least 32')
+    device, state, config, (a_folder, b_folder), record = start_training(args, PRESETS, 4, 'pictures')
+    size, batch, lr, iterations = record['size'], record['batch'], record['lr'], record['iterations']
 
     torch.manual_seed(args.seed)
     init = torch.Generator().manual_seed(args.seed)
@@ -265,18 +213,8 @@ def run(args):
             net.load_state_dict(state['nets'][key])
         optimizer_g.load_state_dict(state['optimizer_g'])
         optimizer_d.load_state_dict(state['optimizer_d'])
-        generator.set_state(state['rng']['data'])
-        torch.set_rng_state(state['rng']['torch'])
-        if device.type == 'cuda' and state['rng'].get('cuda') is not None:
-            torch.cuda.set_rng_state(state['rng']['cuda'])
+        restore_random_state(state, generator, 'data', device)
         pools = {key: ImagePool(POOL_SIZE, images) for key, images in state['pools'].items()}
-    record = {
-        'preset': config['preset'], 'size': size, 'config': config, 'batch': batch, 'lr': lr,
-        'iteration': state['iteration'] if state else 0, 'iterations': iterations,
-        'seconds': state['seconds'] if state else 0.0,
-        'loss': state['loss'] if state else {'first': None, 'last': None},
-        'a': state['a'] if state else None, 'b': state['b'] if state else None,
-    }
     parameters = parameter_count(nets['g_ab'])
 
     def meta():
@@ -375,57 +313,17 @@ def run(args):
         if args.checkpoint_every and i % args.checkpoint_every == 0 and i < iterations:
             emit({'type': 'checkpoint', 'iteration': i, 'path': save_checkpoint(args.out, snapshot())})
 
-    path = save_checkpoint(args.out, snapshot())
-    emit({'type': 'checkpoint', 'iteration': record['iteration'], 'path': path})
-    if stop.requested and record['iteration'] < iterations:
-        emit({'type': 'stopped', 'iteration': record['iteration'], 'iterations': iterations, 'checkpoint': path})
-        return 130
-    emit({'type': 'preview', 'iteration': record['iteration'],
-          'path': write_preview(args.out, record['iteration'], nets, preview_a, preview_b, device)})
-    files = export(args.out, nets, meta())
-    emit({'type': 'export', 'files': files, 'iteration': record['iteration']})
-    emit({'type': 'done', 'iteration': record['iteration'], 'seconds': round(record['seconds'], 2), 'stopped': False})
-    return 0
-
-
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description='Train a CycleGAN (two generators, two PatchGAN discriminators) on two folders of PNG pictures and export both directions to ONNX.')
-    parser.add_argument('--a', help='folder of domain A\'s pictures (.png; vivify extract crops or video frames)')
-    parser.add_argument('--b', help='folder of domain B\'s pictures (.png)')
-    parser.add_argument('--out', required=True, help='the model folder: checkpoints, previews, the ONNX exports')
-    parser.add_argument('--preset', choices=sorted(PRESETS), help='model size (default small)')
-    parser.add_argument('--size', type=int, help='crop size in pixels, a multiple of 4 (default: the preset\'s)')
-    parser.add_argument('--iters', type=int, help='train up to this many iterations in all (default: the preset\'s)')
-    parser.add_argument('--batch', type=int, help='pictures of each domain per iteration (default: the preset\'s)')
-    parser.add_argument('--lr', type=float, help='Adam learning rate (default 2e-4)')
-    parser.add_argument('--resume', action='store_true', help='continue from the checkpoint in --out')
-    parser.add_argument('--export-only', action='store_true', help='export the checkpoint in --out and stop')
-    parser.add_argument('--preview-every', type=int, default=500, help='write a preview grid every N iterations (0: only at the end)')
-    parser.add_argument('--checkpoint-every', type=int, default=500, help='save a checkpoint every N iterations (and always at the end)')
-    parser.add_argument('--progress-every', type=int, default=10, help='a progress line every N iterations (and at least every 2 s)')
-    parser.add_argument('--seed', type=int, default=0)
-    parser.add_argument('--threads', type=int, help='CPU threads (default: every core this process may use)')
-    parser.add_argument('--cpu', action='store_true', help='train on the CPU even where CUDA is available')
-    args = parser.parse_args(argv)
-    for name in ('iters', 'batch', 'preview_every', 'checkpoint_every'):
-        value = getattr(args, name)
-        if value is not None and value < (1 if name == 'batch' else 0):
-            parser.error(f'--{name.replace("_", "-")} must be {"positive" if name == "batch" else "0 or more"}')
-    if args.progress_every < 1:
-        parser.error('--progress-every must be positive')
-    return args
+    return finish_training(args.out, record, iterations, stop, lambda: save_checkpoint(args.out, snapshot()),
+                           lambda: write_preview(args.out, record['iteration'], nets, preview_a, preview_b, device),
+                           lambda: export(args.out, nets, meta()))
 
 
 def main(argv):
-    args = parse_args(argv)
-    try:
-        return run(args)
-    except UsageProblem as problem:
-        emit({'type': 'error', 'message': str(problem)})
-        return 2
-    except KeyboardInterrupt:
-        emit({'type': 'stopped', 'iteration': None})
-        return 130
+    parser = training_arguments('Train a CycleGAN (two generators, two PatchGAN discriminators) on two folders of PNG pictures and export both directions to ONNX.',
+                                'folder of domain A\'s pictures (.png; vivify extract crops or video frames)', 'folder of domain B\'s pictures (.png)',
+                                'crop size in pixels, a multiple of 4 (default: the preset\'s)',
+                                'pictures of each domain per iteration (default: the preset\'s)', 'Adam learning rate (default 2e-4)', PRESETS)
+    return run_trainer(run, parse_training_arguments(parser, argv))
 
 
 if __name__ == '__main__':

@@ -317,8 +317,8 @@ class Swap(nn.Module):
         return torch.sigmoid(face), torch.sigmoid(mask)
 
 
-def parameter_count(module):
-    return sum(parameter.numel() for parameter in module.parameters())
+def parameter_count(*modules):
+    return sum(parameter.numel() for module in modules for parameter in module.parameters())
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -383,10 +383,11 @@ def face_loss(face_logits, mask_logits, target, target_mask):
 # Checkpoints, previews, export
 
 def save_checkpoint(out, state):
+    """The whole state, written whole (a stop midway leaves the last one), and a JSON summary beside it for the CLI."""
     path = os.path.join(out, CHECKPOINT)
     atomic_write(path, lambda file: torch.save(state, file))
-    summary = {key: state[key] for key in ('preset', 'size', 'iteration', 'iterations', 'batch', 'lr', 'seconds', 'a', 'b', 'alignment')}
-    atomic_write(os.path.join(out, 'checkpoint.json'), lambda file: file.write((json.dumps(summary, indent=2) + '\n').encode()))
+    keys = ('preset', 'size', 'iteration', 'iterations', 'batch', 'lr', 'seconds', 'a', 'b', 'alignment')
+    write_json(os.path.join(out, 'checkpoint.json'), {key: state[key] for key in keys if key in state})
     return path
 
 
@@ -483,7 +484,9 @@ def device_name(device):
     return f'cpu ({torch.get_num_threads()} threads)'
 
 
-def run(args):
+def start_training(args, presets, size_step, things):
+    """What every trainer settles first: the device, and the run's settings from the checkpoint (--resume,
+    --export-only; the command line may not contradict it) or from the preset and the command line."""
     device = torch.device('cuda' if torch.cuda.is_available() and not args.cpu else 'cpu')
     cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
     torch.set_num_threads(args.threads or (cores if device.type == 'cpu' else min(4, cores)))
@@ -491,35 +494,52 @@ def run(args):
     torch.backends.cudnn.benchmark = True
     os.makedirs(args.out, exist_ok=True)
 
-    checkpoint = load_checkpoint(args.out) if args.resume or args.export_only else None
-    if checkpoint is not None:
-        config, state = checkpoint['config'], checkpoint
+    state = load_checkpoint(args.out) if args.resume or args.export_only else None
+    if state is not None:
+        config = state['config']
         for option, recorded in (('preset', state['preset']), ('size', state['size'])):
             given = getattr(args, option)
             if given is not None and given != recorded:
                 raise UsageProblem(f'the checkpoint in {args.out} was trained with --{option} {recorded}; leave --{option} out to continue it, or train into another folder')
-        a_folder, b_folder = args.a or state['a']['folder'], args.b or state['b']['folder']
+        folders = (args.a or state['a']['folder'], args.b or state['b']['folder'])
         iterations = args.iters if args.iters is not None else state['iterations']
-        batch = args.batch or state['batch']
-        lr = state['lr']
+        batch, lr = args.batch or state['batch'], state['lr']
     else:
         if os.path.isfile(os.path.join(args.out, CHECKPOINT)):
             raise UsageProblem(f'{args.out} already holds a training; --resume continues it, or train into another folder')
         if not args.a or not args.b:
-            raise UsageProblem('--a and --b name the two folders of faces to train on')
+            raise UsageProblem(f'--a and --b name the two folders of {things} to train on')
         preset = args.preset or 'small'
-        config = dict(PRESETS[preset])
-        config['preset'] = preset
+        config = dict(presets[preset], preset=preset)
         if args.size is not None:
             config['size'] = args.size
-        a_folder, b_folder = args.a, args.b
+        folders = (args.a, args.b)
         iterations = args.iters if args.iters is not None else config['iterations']
-        batch = args.batch or config['batch']
-        lr = args.lr or config['lr']
-        state = None
+        batch, lr = args.batch or config['batch'], args.lr or config['lr']
     size = config['size']
-    if size % 16 or size < 32:
-        raise UsageProblem(f'--size {size}: the size must be a multiple of 16, at least 32')
+    if size % size_step or size < 32:
+        raise UsageProblem(f'--size {size}: the size must be a multiple of {size_step}, at least 32')
+    record = {
+        'preset': config['preset'], 'size': size, 'config': config, 'batch': batch, 'lr': lr,
+        'iteration': state['iteration'] if state else 0, 'iterations': iterations,
+        'seconds': state['seconds'] if state else 0.0,
+        'loss': state['loss'] if state else {'first': None, 'last': None},
+        'a': state['a'] if state else None, 'b': state['b'] if state else None,
+    }
+    return device, state, config, folders, record
+
+
+def restore_random_state(state, generator, key, device):
+    """The data generator's and torch's random states from a checkpoint, so a resumed run draws what one run would."""
+    generator.set_state(state['rng'][key])
+    torch.set_rng_state(state['rng']['torch'])
+    if device.type == 'cuda' and state['rng'].get('cuda') is not None:
+        torch.cuda.set_rng_state(state['rng']['cuda'])
+
+
+def run(args):
+    device, state, config, (a_folder, b_folder), record = start_training(args, PRESETS, 16, 'faces')
+    size, batch, lr, iterations = record['size'], record['batch'], record['lr'], record['iterations']
 
     torch.manual_seed(args.seed)
     model = DeepFakes(config).to(device)
@@ -528,18 +548,8 @@ def run(args):
     if state is not None:
         model.load_state_dict(state['model'])
         optimizer.load_state_dict(state['optimizer'])
-        generator.set_state(state['rng']['augment'])
-        torch.set_rng_state(state['rng']['torch'])
-        if device.type == 'cuda' and state['rng'].get('cuda') is not None:
-            torch.cuda.set_rng_state(state['rng']['cuda'])
-    record = {
-        'preset': config['preset'], 'size': size, 'config': config, 'batch': batch, 'lr': lr,
-        'iteration': state['iteration'] if state else 0, 'iterations': iterations,
-        'seconds': state['seconds'] if state else 0.0,
-        'loss': state['loss'] if state else {'first': None, 'last': None},
-        'a': state['a'] if state else None, 'b': state['b'] if state else None,
-        'alignment': state['alignment'] if state else None,
-    }
+        restore_random_state(state, generator, 'augment', device)
+    record['alignment'] = state['alignment'] if state else None
 
     def meta():
         return {
@@ -622,29 +632,36 @@ def run(args):
         if args.checkpoint_every and i % args.checkpoint_every == 0 and i < iterations:
             emit({'type': 'checkpoint', 'iteration': i, 'path': save_checkpoint(args.out, snapshot())})
 
-    path = save_checkpoint(args.out, snapshot())
+    return finish_training(args.out, record, iterations, stop, lambda: save_checkpoint(args.out, snapshot()),
+                           lambda: write_preview(args.out, record['iteration'], model, preview_a, preview_b, device),
+                           lambda: export(args.out, model, meta()))
+
+
+def finish_training(out, record, iterations, stop, save, preview, export_now):
+    """The end of a run, for every trainer: a checkpoint; then, unless stopped early, a last preview and the export."""
+    path = save()
     emit({'type': 'checkpoint', 'iteration': record['iteration'], 'path': path})
     if stop.requested and record['iteration'] < iterations:
         emit({'type': 'stopped', 'iteration': record['iteration'], 'iterations': iterations, 'checkpoint': path})
         return 130
-    emit({'type': 'preview', 'iteration': record['iteration'],
-          'path': write_preview(args.out, record['iteration'], model, preview_a, preview_b, device)})
-    files = export(args.out, model, meta())
+    emit({'type': 'preview', 'iteration': record['iteration'], 'path': preview()})
+    files = export_now()
     emit({'type': 'export', 'files': files, 'iteration': record['iteration']})
     emit({'type': 'done', 'iteration': record['iteration'], 'seconds': round(record['seconds'], 2), 'stopped': False})
     return 0
 
 
-def parse_args(argv):
-    parser = argparse.ArgumentParser(description='Train a DeepFakes model (shared encoder, one decoder per person) and export it to ONNX.')
-    parser.add_argument('--a', help='folder of person A\'s aligned faces (vivify extract)')
-    parser.add_argument('--b', help='folder of person B\'s aligned faces')
+def training_arguments(description, a_help, b_help, size_help, batch_help, lr_help, presets):
+    """The command line every trainer takes; each names its own data, sizes and learning rate."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument('--a', help=a_help)
+    parser.add_argument('--b', help=b_help)
     parser.add_argument('--out', required=True, help='the model folder: checkpoints, previews, the ONNX exports')
-    parser.add_argument('--preset', choices=sorted(PRESETS), help='model size (default small)')
-    parser.add_argument('--size', type=int, help='face size in pixels, a multiple of 16 (default: the preset\'s)')
+    parser.add_argument('--preset', choices=sorted(presets), help='model size (default small)')
+    parser.add_argument('--size', type=int, help=size_help)
     parser.add_argument('--iters', type=int, help='train up to this many iterations in all (default: the preset\'s)')
-    parser.add_argument('--batch', type=int, help='faces of each person per iteration (default: the preset\'s)')
-    parser.add_argument('--lr', type=float, help='Adam learning rate (default: the preset\'s)')
+    parser.add_argument('--batch', type=int, help=batch_help)
+    parser.add_argument('--lr', type=float, help=lr_help)
     parser.add_argument('--resume', action='store_true', help='continue from the checkpoint in --out')
     parser.add_argument('--export-only', action='store_true', help='export the checkpoint in --out and stop')
     parser.add_argument('--preview-every', type=int, default=500, help='write a preview grid every N iterations (0: only at the end)')
@@ -653,6 +670,10 @@ def parse_args(argv):
     parser.add_argument('--seed', type=int, default=0)
     parser.add_argument('--threads', type=int, help='CPU threads (default: every core this process may use)')
     parser.add_argument('--cpu', action='store_true', help='train on the CPU even where CUDA is available')
+    return parser
+
+
+def parse_training_arguments(parser, argv):
     args = parser.parse_args(argv)
     for name in ('iters', 'batch', 'preview_every', 'checkpoint_every'):
         value = getattr(args, name)
@@ -663,17 +684,25 @@ def parse_args(argv):
     return args
 
 
-def main(argv):
-    args = parse_args(argv)
+def run_trainer(run, args):
+    """Runs a trainer: a usage problem is one JSON error line and exit status 2; Ctrl-C before training saves nothing."""
     try:
         return run(args)
     except UsageProblem as problem:
         emit({'type': 'error', 'message': str(problem)})
         return 2
     except KeyboardInterrupt:
-        # Before training began (loading faces): nothing to save.
         emit({'type': 'stopped', 'iteration': None})
         return 130
+
+
+def main(argv):
+    parser = training_arguments('Train a DeepFakes model (shared encoder, one decoder per person) and export it to ONNX.',
+                                'folder of person A\'s aligned faces (vivify extract)', 'folder of person B\'s aligned faces',
+                                'face size in pixels, a multiple of 16 (default: the preset\'s)',
+                                'faces of each person per iteration (default: the preset\'s)',
+                                'Adam learning rate (default: the preset\'s)', PRESETS)
+    return run_trainer(run, parse_training_arguments(parser, argv))
 
 
 if __name__ == '__main__':
