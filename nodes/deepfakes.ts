@@ -5,6 +5,7 @@ import { defineNode, input, optionalInput, output } from '../runtime/node-defini
 import type { ModelSession } from '../runtime/onnx/model-session.ts';
 import { choice, text } from '../runtime/params.ts';
 import { pasteBack } from '../runtime/reenact/paste-back.ts';
+import { rgbaToPlanar } from '../runtime/style/planar-rgb.ts';
 
 /** The two directions a trained DeepFakes model is exported in, by file. */
 const directions = {
@@ -60,7 +61,7 @@ export const deepfakes = defineNode({
     const alignment = alignFace(face.points, size);
     const crop = warpToCrop(frame, alignment.toImage, size);
     // Exports name the input "crop" (ONNX forbids an input named like the "face" output): take whatever it declares.
-    const decoded = await session.run({ [state.input]: { data: planarRgb(crop), dims: [1, 3, size, size] } });
+    const decoded = await session.run({ [state.input]: { data: rgbaToPlanar(crop), dims: [1, 3, size, size] } });
     const drawn = decoded.face?.data;
     if (!drawn) throw new Error(`${session.label} gave no "face" output`);
     const plane = faceMaskPlane(ctx.params.mask, decoded.mask?.data, face.points, alignment.toCrop, size);
@@ -72,18 +73,6 @@ export const deepfakes = defineNode({
     await state?.session.release();
   },
 });
-
-/** The crop as the model's input: planar RGB in 0..1. */
-function planarRgb(image: RgbaImage): Float32Array {
-  const plane = image.width * image.height;
-  const tensor = new Float32Array(3 * plane);
-  for (let i = 0; i < plane; i++) {
-    tensor[i] = image.data[i * 4]! / 255;
-    tensor[plane + i] = image.data[i * 4 + 1]! / 255;
-    tensor[2 * plane + i] = image.data[i * 4 + 2]! / 255;
-  }
-  return tensor;
-}
 
 /** The swap's mask in crop space, 0..1, as chosen. */
 function faceMaskPlane(choice: 'learned' | 'landmarks' | 'both', learned: Float32Array | undefined, points: Float32Array, toCrop: Affine, size: number): Float32Array {

@@ -109,7 +109,8 @@ export const reenact = defineNode({
   },
   async run(ctx, inputs, state) {
     const { source, sourceFace, driving, drivingFace } = inputs;
-    const { sessions, params } = { sessions: state.sessions, params: ctx.params };
+    const { sessions } = state;
+    const { params } = ctx;
     state.source ??= await readSource(sessions, source, sourceFace, params);
     if (!drivingFace) return unchanged(source, state);
 
