@@ -110,6 +110,7 @@ async function runNode(timed: TimedHost, params: Params, frames: RgbaImage[], wa
     timeline: { frameCount: frames.length, fps: 25 },
     settings: { overwrite: true, frames: { start: 0 } },
     warn() {},
+    tally() {},
   };
   const state = await cyclegan.prepare!(ctx, {});
   try {

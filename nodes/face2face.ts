@@ -4,14 +4,18 @@ import { fillPolygonMask } from '../runtime/compose/polygon-mask.ts';
 import { type TransferBasis, transferBasis, transferMotion } from '../runtime/face2face/expression-transfer.ts';
 import { eyeContours, innerLipLower, innerLipUpper, lidSkinLandmarks } from '../runtime/face2face/face-regions.ts';
 import { ReferencePicker, referenceModes } from '../runtime/face2face/reference-face.ts';
-import { innerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
-import { delaunay } from '../runtime/geometry/delaunay.ts';
+import { type FaceWarpMesh, faceWarpMesh } from '../runtime/face2face/face-mesh.ts';
+import { ovalLandmarks, outerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
+import { FrameRanges } from '../runtime/frame-ranges.ts';
 import { type FaceLandmarks, landmarkDistance } from '../runtime/face.ts';
 import type { Mask, RgbaImage } from '../runtime/image.ts';
 import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
 import { defineNode, input, optionalInput, output } from '../runtime/node-definition.ts';
 import { UsageError } from '../runtime/errors.ts';
 import { boolean, choice, integer, number } from '../runtime/params.ts';
+import { depthOrder, markCovered } from '../runtime/warp/depth-order.ts';
+import { fillGaps } from '../runtime/compose/fill-gaps.ts';
+import { type FoldGuardMesh, foldGuardMesh, guardFolds } from '../runtime/warp/fold-guard.ts';
 import { warpMesh } from '../runtime/warp/mesh-warp.ts';
 
 interface State {
@@ -20,7 +24,13 @@ interface State {
   picker: ReferencePicker;
   basis?: TransferBasis;
   layout?: WarpLayout;
-  triangles?: Uint32Array;
+  mesh?: FaceWarpMesh;
+  /** Keeps the flat sheet around the face from folding, with the face's outline held (or, failing that, free). */
+  sheet?: { guard: FoldGuardMesh; outlineHeld: Uint8Array };
+  /** Frames whose motion had to be held back to keep the picture from folding, for one warning at the end. */
+  heldBack: FrameRanges;
+  /** Which pixels the warp drew, reused from frame to frame. */
+  covered?: Uint8Array;
   filter?: OneEuroFilter;
   colors?: { lip: [number, number, number]; skin: [number, number, number]; lid: [number, number, number] };
 }
@@ -62,7 +72,7 @@ export const face2face = defineNode({
     if (reference === 'frame' && frames !== undefined && referenceFrame >= frames) {
       throw new UsageError(`node "${ctx.nodeId}": referenceFrame ${referenceFrame} is past the last frame rendered (${frames - 1})`);
     }
-    return { picker: new ReferencePicker(reference, referenceFrame) };
+    return { picker: new ReferencePicker(reference, referenceFrame), heldBack: new FrameRanges() };
   },
   // "first" needs no scan in a full run (the first frame comes first), but a run that renders one frame must look.
   scan: {
@@ -72,13 +82,16 @@ export const face2face = defineNode({
   },
   async run(ctx, inputs, state) {
     const { source, sourceFace, drivingFace } = inputs;
-    if (!state.basis || !state.layout || !state.triangles) {
+    if (!state.basis || !state.layout || !state.mesh || !state.sheet) {
       // The reference's expression is the painting's own. Without a scan, the first face seen.
       const reference = pickReference(ctx, state.picker, drivingFace);
       if (!reference) return unchanged(source, state);
       state.basis = transferBasis(sourceFace.points, Float32Array.from(reference.points), Float32Array.from(reference.transform));
       state.layout = warpLayout(sourceFace.points, source.width, source.height);
-      state.triangles = delaunay(state.layout.sourcePoints);
+      state.mesh = faceWarpMesh(state.layout);
+      const outlineHeld = Uint8Array.from(state.layout.pinned);
+      for (const landmark of ovalLandmarks) outlineHeld[landmark] = 1;
+      state.sheet = { guard: foldGuardMesh(state.layout.sourcePoints, state.mesh.sheet), outlineHeld };
       state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]), lid: lidColor(source, sourceFace.points) };
     }
     if (!drivingFace) return unchanged(source, state);
@@ -95,13 +108,76 @@ export const face2face = defineNode({
       state.filter ??= new OneEuroFilter({ minCutoff: 8 - 7.5 * ctx.params.stabilization, beta: 0.05 });
       target = state.filter.filter(target, ctx.frame?.time ?? 0);
     }
-    const targetPoints = warpTargets(state.layout, target, moved.head, sourceFace.points);
-    const frame = warpMesh(source, state.layout.sourcePoints, targetPoints, state.triangles);
+    const { points, heldBack, folded: foldedSheet } = unfoldedSheet(state.sheet, state.layout, warpTargets(state.layout, target, moved.head, sourceFace.points));
+    if (heldBack) {
+      state.heldBack.add(ctx.frame?.index ?? 0);
+      // The lids and the mouth are painted where the warp put them.
+      target = withPlanePoints(target, points);
+    }
+    const depth = (point: number) => target[point * 3 + 2]!;
+    const { front } = depthOrder(state.mesh.face, state.mesh.facing, points, depth);
+    // Turned-away parts are not drawn: the parts in front hide them, and what they leave open is filled from around.
+    const frame = warpMesh(source, state.layout.sourcePoints, points, concat(state.mesh.sheet, front));
+    const covered = (state.covered = state.covered?.length === source.width * source.height ? state.covered : new Uint8Array(source.width * source.height));
+    markCovered([state.mesh.sheet, front], points, source.width, source.height, covered);
+    ctx.tally('pixels filled', fillGaps(frame, covered, boxOf(points, 478)));
+    ctx.tally('folded triangles drawn', foldedSheet);
+    ctx.tally('frames held back', heldBack ? 1 : 0);
     if (ctx.params.eyelids) paintEyelids(frame, moved.head, target, state.colors!.lid);
     if (ctx.params.mouthInterior) paintMouth(frame, sourceFace.points, target, state.colors!);
-    return { frame, mask: fillPolygonMask(source.width, source.height, innerRing(targetPoints)) };
+    // The whole moving region: its edge, the outer ring, does not move, so the blend never cross-fades two copies.
+    return { frame, mask: fillPolygonMask(source.width, source.height, outerRing(points)) };
+  },
+  async finish(ctx, state) {
+    if (state.heldBack.count > 0) {
+      ctx.warn(`the head's motion was held back to keep the picture around the face from folding, in frames ${state.heldBack.describe()}`);
+    }
   },
 });
+
+/**
+ * The warp's points with the sheet around the face unfolded: ring points give way first, with the face's outline held
+ * where the transfer put it; should that not do, the outline gives way too. `heldBack` where the face itself moved
+ * less than asked.
+ */
+function unfoldedSheet(sheet: NonNullable<State['sheet']>, layout: WarpLayout, planned: Float32Array): { points: Float32Array; heldBack: boolean; folded: number } {
+  const held = guardFolds(sheet.guard, planned, { pinned: sheet.outlineHeld });
+  if (held.share === 1) return { points: held.points, heldBack: false, folded: held.foldedAfter };
+  const free = guardFolds(sheet.guard, planned, { pinned: layout.pinned });
+  return { points: free.points, heldBack: true, folded: free.foldedAfter };
+}
+
+/** The box around the first `count` plane points, a pixel wider on each side. */
+function boxOf(points: Float32Array, count: number) {
+  const box = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+  for (let i = 0; i < count; i++) {
+    box.left = Math.min(box.left, points[2 * i]! - 1);
+    box.right = Math.max(box.right, points[2 * i]! + 1);
+    box.top = Math.min(box.top, points[2 * i + 1]! - 1);
+    box.bottom = Math.max(box.bottom, points[2 * i + 1]! + 1);
+  }
+  return box;
+}
+
+function concat(...lists: Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(lists.reduce((sum, list) => sum + list.length, 0));
+  let at = 0;
+  for (const list of lists) {
+    out.set(list, at);
+    at += list.length;
+  }
+  return out;
+}
+
+/** `points` (x, y, z per landmark) with x and y taken from the warp's first 478 plane points. */
+function withPlanePoints(points: Float32Array, plane: Float32Array): Float32Array {
+  const out = Float32Array.from(points);
+  for (let i = 0; i < 478; i++) {
+    out[i * 3] = plane[i * 2]!;
+    out[i * 3 + 1] = plane[i * 2 + 1]!;
+  }
+  return out;
+}
 
 function pickReference(ctx: { warn(message: string): void; params: { referenceFrame: number } }, picker: ReferencePicker, current: FaceLandmarks | undefined) {
   const picked = picker.pick();

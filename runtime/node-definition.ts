@@ -73,6 +73,8 @@ export interface NodeContext<P> {
   settings: RunSettings;
   /** Reports something the user should know that does not stop the run (a frame without a face). */
   warn(message: string): void;
+  /** Adds to one of the node's counts that the run's summary reports (triangles a warp had to unfold). */
+  tally(name: string, amount: number): void;
 }
 
 export interface FrameContext<P> extends NodeContext<P> {

@@ -36,5 +36,8 @@ export const eyeContours = [
   { upper: [263, 466, 388, 387, 386, 385, 384, 398, 362], lower: [382, 381, 380, 374, 373, 390, 249], gap: [386, 374] },
 ] as const;
 
+/** Both irises: centre, then four points on the rim, for each eye. */
+export const irisLandmarks = [468, 469, 470, 471, 472, 473, 474, 475, 476, 477];
+
 /** Eyelid skin around each eye: the crease below the brow and the skin under the lower lid. */
 export const lidSkinLandmarks = [223, 222, 224, 443, 442, 444, 230, 229, 450, 449];

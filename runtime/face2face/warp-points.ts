@@ -75,6 +75,12 @@ export function innerRing(points: Float32Array): Float32Array {
   return points.slice(478 * 2, (478 + ovalLandmarks.length) * 2);
 }
 
+/** The outermost ring's points (x, y pairs) in `points`: beyond it nothing moves. */
+export function outerRing(points: Float32Array): Float32Array {
+  const start = 478 + (rings.length - 1) * ovalLandmarks.length;
+  return points.slice(start * 2, (start + ovalLandmarks.length) * 2);
+}
+
 function faceCentre(face: Float32Array): [number, number] {
   let x = 0;
   let y = 0;

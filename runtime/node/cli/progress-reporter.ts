@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { describeModelUse, type RunProgress, type RunSummary, type RunWarning } from '../../executor.ts';
+import { describeModelUse, describeTallies, type RunProgress, type RunSummary, type RunWarning } from '../../executor.ts';
 
 export interface ProgressReporter {
   progress(progress: RunProgress): void;
@@ -39,6 +39,7 @@ export function jsonReporter(): ProgressReporter {
         provider: s.executionProvider,
         warnings: s.warnings.length,
         models: s.models.map((use) => ({ node: use.nodeId, model: use.label, provider: use.provider, runs: use.runs, ms: round(use.milliseconds) })),
+        tallies: s.tallies,
       }),
     stop() {},
   };
@@ -84,6 +85,7 @@ export function terminalReporter(): ProgressReporter {
       for (const use of s.models) {
         process.stdout.write(`  ${describeModelUse(use)}\n`);
       }
+      for (const line of describeTallies(s.tallies)) process.stdout.write(`  ${line}\n`);
     },
     stop() {
       if (started) bar.stop();
