@@ -47,4 +47,18 @@ describe('transferMotion', () => {
     const still = transferMotion(transferBasis(face, face), driver, { ...gains, headPose: 0 }).face;
     expect(angle(still)).toBeCloseTo(angle(face), 3);
   });
+
+  it('turns the head by the pose matrix and leaves none of the landmarks\' larger turn in the expression', () => {
+    // The landmarks turn 15 degrees, the pose matrices say 10: the face turns 10 degrees and keeps its shape.
+    const driver = moved(face, turnZ(15), [0, 0, 0]);
+    const identity = Float32Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
+    // MediaPipe's camera space has y up and z towards the viewer: a turn about z in the image is the opposite one there.
+    const a = (-10 * Math.PI) / 180;
+    const pose = Float32Array.of(Math.cos(a), Math.sin(a), 0, 0, -Math.sin(a), Math.cos(a), 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
+    const result = transferMotion(transferBasis(face, face, identity), driver, gains, pose).face;
+    const angle = (points: Float32Array) => Math.atan2(points[152 * 3 + 1]! - points[10 * 3 + 1]!, points[152 * 3]! - points[10 * 3]!);
+    expect(((angle(result) - angle(face)) * 180) / Math.PI).toBeCloseTo(10, 1);
+    const span = (points: Float32Array, i: number, j: number) => Math.hypot(points[i * 3]! - points[j * 3]!, points[i * 3 + 1]! - points[j * 3 + 1]!);
+    for (const [i, j] of [[13, 14], [33, 263], [1, 152]] as const) expect(span(result, i, j)).toBeCloseTo(span(face, i, j), 1);
+  });
 });

@@ -2,7 +2,6 @@ import {
   applyRotation,
   applySimilarity3d,
   fitSimilarity3d,
-  fitWithRotation,
   invertSimilarity3d,
   relativeRotationInImage,
   scaleRotation,
@@ -56,11 +55,12 @@ export interface TransferredFace {
  */
 export function transferMotion(basis: TransferBasis, driver: Float32Array, gains: TransferGains, driverPose?: Float32Array): TransferredFace {
   const { source, reference, referenceToSource, referencePose } = basis;
-  const pose =
-    referencePose && driverPose
-      ? fitWithRotation(reference, driver, rigidLandmarks, relativeRotationInImage(referencePose, driverPose))
-      : fitSimilarity3d(reference, driver, rigidLandmarks);
-  const unpose = invertSimilarity3d(pose);
+  // The expression is what the landmarks' own rigid fit leaves over, so none of the head's turn stays in it; the
+  // turn applied is the pose matrix's (fitted to MediaPipe's canonical head, it does not overstate turns the way a fit
+  // to the flatter landmark depths does).
+  const fit = fitSimilarity3d(reference, driver, rigidLandmarks);
+  const pose = referencePose && driverPose ? withRotation(fit, relativeRotationInImage(referencePose, driverPose), reference, driver) : fit;
+  const unpose = invertSimilarity3d(fit);
   const weights = regionWeights(gains);
   const face = new Float32Array(source.length);
   const q = referenceToSource.rotation;
@@ -91,6 +91,16 @@ export function transferMotion(basis: TransferBasis, driver: Float32Array, gains
     }
   }
   return { face, head };
+}
+
+/**
+ * The fit with another rotation: the same scale (the head's size change; a scale fitted under another rotation would
+ * shrink the face a little), and the rigid landmarks' centre still taken where the driver's is.
+ */
+function withRotation(fit: Similarity3d, rotation: Float64Array, reference: Float32Array, driver: Float32Array): Similarity3d {
+  const from = applyRotation(rotation, centreOf(reference));
+  const to = centreOf(driver);
+  return { rotation, scale: fit.scale, translation: [0, 1, 2].map((c) => to[c]! - fit.scale * from[c]!) as [number, number, number] };
 }
 
 function regionWeights(gains: TransferGains): Float32Array {

@@ -111,31 +111,6 @@ function largestEigenvector(m: number[][]): number[] {
   return v;
 }
 
-/** Like fitSimilarity3d, with the rotation already known: only the scale and translation are fitted. */
-export function fitWithRotation(from: ArrayLike<number>, to: ArrayLike<number>, indices: readonly number[], rotation: Float64Array): Similarity3d {
-  const n = indices.length;
-  const meanFrom = [0, 0, 0];
-  const meanTo = [0, 0, 0];
-  for (const i of indices) {
-    for (let c = 0; c < 3; c++) {
-      meanFrom[c] = meanFrom[c]! + from[i * 3 + c]! / n;
-      meanTo[c] = meanTo[c]! + to[i * 3 + c]! / n;
-    }
-  }
-  let along = 0;
-  let spread = 0;
-  for (const i of indices) {
-    const turned = applyRotation(rotation, [0, 1, 2].map((c) => from[i * 3 + c]! - meanFrom[c]!));
-    for (let c = 0; c < 3; c++) {
-      along += turned[c]! * (to[i * 3 + c]! - meanTo[c]!);
-      spread += turned[c]! ** 2;
-    }
-  }
-  const scale = spread > 0 ? along / spread : 1;
-  const rotatedMean = applyRotation(rotation, meanFrom);
-  return { rotation, scale, translation: [0, 1, 2].map((c) => meanTo[c]! - scale * rotatedMean[c]!) as [number, number, number] };
-}
-
 /**
  * The rotation from one facial transformation matrix to another (MediaPipe's, column-major, camera space with y up
  * and z towards the viewer), expressed in image space (y down, z into the picture) where the landmarks live.
