@@ -17,8 +17,9 @@ export interface FaceWarpMesh {
   /** Triangles of the face's surface. */
   face: Uint32Array;
   /**
-   * Per face triangle, the sign of its winding (as `signedArea2` measures it) while it faces the viewer; 0 for a
-   * triangle the painting itself shows turned away (hidden behind the nose or cheek of a turned face).
+   * Per face triangle, the sign of its winding (as `signedArea2` measures it) in the painting: a triangle that comes
+   * to wind the other way has turned away (or, hidden in the painting, come into view) and is not drawn, since its
+   * pixels would be mirrored.
    */
   facing: Int8Array;
 }
@@ -40,19 +41,21 @@ const openings = [
 
 export function faceWarpMesh(layout: WarpLayout): FaceWarpMesh {
   const points = layout.sourcePoints;
-  const front = frontWinding(points);
   const strips = openings.map((opening) => zipStrip(opening.upper, opening.lower));
   const face = Uint32Array.from([...tessellation, ...strips.flatMap((strip) => [...strip.triangles])]);
-  const facing = new Int8Array(face.length / 3);
-  for (let t = 0; t < tessellation.length / 3; t++) {
-    facing[t] = Math.sign(signedArea2(points, face[3 * t]!, face[3 * t + 1]!, face[3 * t + 2]!)) === front ? front : 0;
-  }
-  // A closed painted mouth has strips of no area, so their facing comes from which way the chain runs across the face.
+  // A triangle is drawn while it winds as in the painting: then its pixels are not mirrored. One of no area in the
+  // painting (a closed mouth's strip, a sliver) winds as the surface around it does.
+  const expected = new Int8Array(face.length / 3).fill(frontWinding(points));
   let at = tessellation.length / 3;
   for (const strip of strips) {
     const across = Math.sign(along(points, strip.first, strip.last, 33, 263)) * upright(points);
-    for (let t = 0; t < strip.triangles.length / 3; t++) facing[at++] = across;
+    expected.fill(across, at, at + strip.triangles.length / 3);
+    at += strip.triangles.length / 3;
   }
+  const facing = Int8Array.from(expected, (fallback, t) => {
+    const area = signedArea2(points, face[3 * t]!, face[3 * t + 1]!, face[3 * t + 2]!);
+    return Math.abs(area) > 1 ? Math.sign(area) : fallback;
+  });
   return { sheet: sheetTriangles(layout), face, facing };
 }
 
