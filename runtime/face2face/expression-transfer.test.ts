@@ -61,4 +61,15 @@ describe('transferMotion', () => {
     const span = (points: Float32Array, i: number, j: number) => Math.hypot(points[i * 3]! - points[j * 3]!, points[i * 3 + 1]! - points[j * 3 + 1]!);
     for (const [i, j] of [[13, 14], [33, 263], [1, 152]] as const) expect(span(result, i, j)).toBeCloseTo(span(face, i, j), 1);
   });
+
+  it('lets the head slide with the driver a little, and eases off a slide across the frame', () => {
+    const height = Math.hypot(face[10 * 3]! - face[152 * 3]!, face[10 * 3 + 1]! - face[152 * 3 + 1]!, face[10 * 3 + 2]! - face[152 * 3 + 2]!);
+    const slide = (by: number) => {
+      const result = transferMotion(transferBasis(face, face), moved(face, turnZ(0), [by * height, 0, 0]), gains).face;
+      return (result[1 * 3]! - face[1 * 3]!) / height;
+    };
+    expect(slide(0.02)).toBeCloseTo(0.02, 3);
+    expect(slide(1)).toBeLessThanOrEqual(0.2);
+    expect(slide(1)).toBeGreaterThan(slide(0.3));
+  });
 });

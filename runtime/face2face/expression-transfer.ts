@@ -80,7 +80,10 @@ export function transferMotion(basis: TransferBasis, driver: Float32Array, gains
   const qt = Float64Array.of(q[0]!, q[3]!, q[6]!, q[1]!, q[4]!, q[7]!, q[2]!, q[5]!, q[8]!);
   const referenceCentre = centreOf(reference);
   const movedCentre = applySimilarity3d(pose, ...referenceCentre);
-  const shift = applyRotation(q, [0, 1, 2].map((c) => (movedCentre[c]! - referenceCentre[c]!) * referenceToSource.scale * gains.headPose));
+  const shift = softLimit(
+    applyRotation(q, [0, 1, 2].map((c) => (movedCentre[c]! - referenceCentre[c]!) * referenceToSource.scale * gains.headPose)),
+    maxShift * faceHeight(source),
+  );
   const scale = pose.scale ** gains.headPose;
   const c = basis.sourceCentre;
   for (const points of [face, head]) {
@@ -101,6 +104,24 @@ function withRotation(fit: Similarity3d, rotation: Float64Array, reference: Floa
   const from = applyRotation(rotation, centreOf(reference));
   const to = centreOf(driver);
   return { rotation, scale: fit.scale, translation: [0, 1, 2].map((c) => to[c]! - fit.scale * from[c]!) as [number, number, number] };
+}
+
+/**
+ * How far the head may slide, in face heights. A driver who walks across the frame moves the whole head, but a painted
+ * head sits on a painted body: past this the slide eases off, so the hair and neck are not torn from the shoulders.
+ */
+const maxShift = 0.2;
+
+/** `v` with its length eased (tanh) towards at most `limit`: nearly unchanged while short, never longer than `limit`. */
+function softLimit(v: [number, number, number], limit: number): [number, number, number] {
+  const length = Math.hypot(...v);
+  if (!(length > 0) || !(limit > 0)) return v;
+  const kept = (limit * Math.tanh(length / limit)) / length;
+  return v.map((value) => value * kept) as [number, number, number];
+}
+
+function faceHeight(points: Float32Array): number {
+  return Math.hypot(points[10 * 3]! - points[152 * 3]!, points[10 * 3 + 1]! - points[152 * 3 + 1]!, points[10 * 3 + 2]! - points[152 * 3 + 2]!);
 }
 
 function regionWeights(gains: TransferGains): Float32Array {
