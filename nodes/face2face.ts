@@ -15,6 +15,7 @@ import { UsageError } from '../runtime/errors.ts';
 import { boolean, choice, integer, number } from '../runtime/params.ts';
 import { depthOrder, markCovered } from '../runtime/warp/depth-order.ts';
 import { fillGaps } from '../runtime/compose/fill-gaps.ts';
+import { type Gaze, gazeOffsets, moveIrises, type PaintedIris, paintedIrises } from '../runtime/compose/gaze.ts';
 import { type FoldGuardMesh, foldGuardMesh, guardFolds } from '../runtime/warp/fold-guard.ts';
 import { warpMesh } from '../runtime/warp/mesh-warp.ts';
 
@@ -32,6 +33,8 @@ interface State {
   /** Which pixels the warp drew, reused from frame to frame. */
   covered?: Uint8Array;
   filter?: OneEuroFilter;
+  /** The painted eyes taken apart (iris and eyeball), and where the driver's reference face looks. */
+  eyesApart?: { irises: (PaintedIris | undefined)[]; referenceGaze: Gaze[]; lastGaze: Gaze[] };
   colors?: { lip: [number, number, number]; skin: [number, number, number]; lid: [number, number, number] };
 }
 
@@ -65,6 +68,7 @@ export const face2face = defineNode({
     stabilization: number(0, { min: 0, max: 1, help: 'extra smoothing of the transferred motion: 0 none, 1 strongest (fast speech loses amplitude)' }),
     mouthInterior: boolean(true, { help: 'paint the inside of an opening mouth (dark cavity, a hint of teeth)' }),
     eyelids: boolean(true, { help: 'paint eyelid skin over the eye as it closes (blinks), instead of squeezing the painted eye' }),
+    gaze: boolean(true, { help: "move the painted irises where the driver looks, between the painted lids" }),
   },
   async prepare(ctx): Promise<State> {
     const { reference, referenceFrame } = ctx.params;
@@ -92,6 +96,8 @@ export const face2face = defineNode({
       const outlineHeld = Uint8Array.from(state.layout.pinned);
       for (const landmark of ovalLandmarks) outlineHeld[landmark] = 1;
       state.sheet = { guard: foldGuardMesh(state.layout.sourcePoints, state.mesh.sheet), outlineHeld };
+      const referenceGaze = gazeOffsets(reference.points);
+      state.eyesApart = { irises: paintedIrises(source, sourceFace.points), referenceGaze, lastGaze: referenceGaze.map(() => ({ x: 0, y: 0 })) };
       state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]), lid: lidColor(source, sourceFace.points) };
     }
     if (!drivingFace) return unchanged(source, state);
@@ -123,6 +129,7 @@ export const face2face = defineNode({
     ctx.tally('pixels filled', fillGaps(frame, covered, boxOf(points, 478)));
     ctx.tally('folded triangles drawn', foldedSheet);
     ctx.tally('frames held back', heldBack ? 1 : 0);
+    if (ctx.params.gaze) moveIrises(frame, state.eyesApart!.irises, target, drivenGaze(state.eyesApart!, drivingFace.points, ctx.params.eyes * ctx.params.expression));
     if (ctx.params.eyelids) paintEyelids(frame, moved.head, target, state.colors!.lid);
     if (ctx.params.mouthInterior) paintMouth(frame, sourceFace.points, target, state.colors!);
     // The whole moving region: its edge, the outer ring, does not move, so the blend never cross-fades two copies.
@@ -145,6 +152,20 @@ function unfoldedSheet(sheet: NonNullable<State['sheet']>, layout: WarpLayout, p
   if (held.share === 1) return { points: held.points, heldBack: false, folded: held.foldedAfter };
   const free = guardFolds(sheet.guard, planned, { pinned: layout.pinned });
   return { points: free.points, heldBack: true, folded: free.foldedAfter };
+}
+
+/** Below this lid gap (over eye width) the driver's iris points are unreliable: the gaze is held. */
+const gazeHeldBelow = 0.15;
+
+/** Where the driver looks relative to its reference face, per eye, scaled by `gain`; held while an eye is nearly shut. */
+function drivenGaze(eyes: NonNullable<State['eyesApart']>, driver: Float32Array, gain: number): Gaze[] {
+  const now = gazeOffsets(driver);
+  return now.map((gaze, i) => {
+    const eye = eyeContours[i]!;
+    const opening = landmarkDistance(driver, eye.gap[0], eye.gap[1]) / landmarkDistance(driver, eye.upper[0], eye.upper.at(-1)!);
+    if (opening >= gazeHeldBelow) eyes.lastGaze[i] = { x: gain * (gaze.x - eyes.referenceGaze[i]!.x), y: gain * (gaze.y - eyes.referenceGaze[i]!.y) };
+    return eyes.lastGaze[i]!;
+  });
 }
 
 /** The box around the first `count` plane points, a pixel wider on each side. */

@@ -27,8 +27,22 @@ describe.skipIf(!hasSharedMedia)('vivify eval', () => {
   it('finds a re-encoded driver follows itself in every series, at full amplitude', async () => {
     const report = await evaluate([passthrough, '--driving', sharedMedia('driving/d20.mp4')]);
     expect(report.frames).toEqual({ output: 175, driving: 175, compared: 175 });
-    for (const value of Object.values(report.correlation)) expect(value).toBeGreaterThan(0.9);
+    // d20 barely moves its eyes (the irises stay within about 0.01 eye widths, landmark noise), so its gaze series
+    // correlate with themselves through a re-encode only at about 0.8-0.9: gaze is held to the bar on d3 below.
+    const { gazeX, gazeY, ...moving } = report.correlation;
+    for (const value of Object.values(moving)) expect(value).toBeGreaterThan(0.9);
+    expect(Math.min(gazeX!, gazeY!)).toBeGreaterThan(0.5);
     for (const value of Object.values(report.amplitude)) expect(value).toBeCloseTo(1, 0);
+  });
+
+  it('finds a re-encoded driver who looks around follows its own gaze', async () => {
+    const lookingAround = join(dir.path, 'd3-passthrough.mp4');
+    const render = await runCli(['render', 'presets/passthrough.json', '--driving', sharedMedia('driving/d3.mp4'), '-o', lookingAround, '--set', 'out.preset=veryfast']);
+    expect(render.code).toBe(0);
+    const report = await evaluate([lookingAround, '--driving', sharedMedia('driving/d3.mp4')]);
+    expect(report.correlation.gazeX).toBeGreaterThan(0.95);
+    expect(report.correlation.gazeY).toBeGreaterThan(0.95);
+    expect(report.amplitude.gazeX).toBeCloseTo(1, 1);
   });
 
   it('finds an unrelated video does not follow the driver', async () => {
@@ -46,5 +60,13 @@ describe.skipIf(!hasSharedMedia)('vivify eval', () => {
     // The frozen face's landmark noise must not pass for following the driver's mouth.
     expect(report.correlation.mouthOpening).toBeNull();
     expect(report.amplitude.mouthOpening).toBeLessThan(0.05);
+    // Picture damage is the codec's alone (measured: p95 1.6, worst 1.6 here; s9 and s10 stills 1.8 to 2.2, a torn
+    // render 6.6 with a worst frame of 15.6). Every frame is scored but the first two, while tracking settles.
+    expect(report.damage).toMatchObject({ frames: 48, worstFrame: expect.any(Number) });
+    expect(report.damage!.meanDeltaE).toBeLessThan(1.5);
+    expect(report.damage!.p95DeltaE).toBeLessThan(2.5);
+    expect(report.damage!.worstP95DeltaE).toBeLessThan(3);
+    expect(report.damage!.perFrameP95).toHaveLength(50);
+    expect(report.damage!.perFrameP95.slice(0, 2)).toEqual([null, null]);
   });
 });

@@ -87,7 +87,7 @@ export function createProgram(): Command {
     .description('Measure how faithfully an output follows its driver: correlations of mouth, eyes and head angles; with the source, how much of the picture is kept.')
     .argument('<output>', 'the rendered video')
     .requiredOption('--driving <file>', 'the driving video it was rendered from')
-    .option('--source <file>', 'the source picture: adds first-frame PSNR and the change of pixels far from the face')
+    .option('--source <file>', 'the source picture: adds first-frame PSNR, the change of pixels far from the face and picture damage (ΔE of the face warped back onto the picture)')
     .option('--json', 'print the report as JSON')
     .addOption(debug)
     .action(evalCommand);
