@@ -29,8 +29,13 @@ export interface EvalReport {
    * spread under 5 % of the driver's): a frozen output's landmark noise would otherwise correlate by chance.
    */
   correlation: Record<(typeof motionSeries)[number], number | null>;
-  /** Each series' spread in the output over its spread in the driver: how much of the motion came through. */
+  /**
+   * Each series' spread in the output over its spread in the driver: how much of the motion came through. Gaze is
+   * compared only over frames where both faces' eyes are open (at least 60 % of each video's median opening).
+   */
   amplitude: Record<(typeof motionSeries)[number], number | null>;
+  /** Each series' spread (standard deviation) in the driver: a ratio to a driver that barely moves says little. */
+  drivingSpread: Record<(typeof motionSeries)[number], number>;
   /** First output frame against the source picture (at the output's size), dB. */
   firstFramePsnr?: number;
   /** Mean absolute change (0-255) against the source of the pixels far from the face, over all frames. */
@@ -58,6 +63,29 @@ interface SourceReference {
 }
 
 export async function evalCommand(outputPath: string, options: { driving: string; source?: string; json?: boolean }): Promise<void> {
+  const report = await evaluate(outputPath, options);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  const { correlation, amplitude } = report;
+  const lines = [
+    `${displayPath(outputPath)} against ${displayPath(options.driving)}: ${report.frames.compared} frames compared (faces in ${report.facesFound.output} and ${report.facesFound.driving})`,
+    ...motionSeries.map(
+      (name) => `  ${name.padEnd(13)} correlation ${correlation[name] ?? 'n/a (too little motion)'}, amplitude ${amplitude[name] ?? 'n/a'}`,
+    ),
+  ];
+  if (report.firstFramePsnr !== undefined) lines.push(`  first frame    PSNR ${report.firstFramePsnr} dB against the source`);
+  if (report.farFromFaceChange !== undefined) lines.push(`  far from face  mean change ${report.farFromFaceChange} / 255`);
+  if (report.damage) {
+    const { meanDeltaE, p95DeltaE, worstFrame, worstP95DeltaE, frames } = report.damage;
+    lines.push(`  damage         ΔE mean ${meanDeltaE}, p95 ${p95DeltaE}; worst frame ${worstFrame} (p95 ${worstP95DeltaE}); ${frames} frames scored`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** What `vivify eval` measures, as a report. */
+export async function evaluate(outputPath: string, options: { driving: string; source?: string }): Promise<EvalReport> {
   const host = createNodeHost();
   let reference = options.source ? await readSource(host, options.source) : undefined;
   let firstFramePsnr: number | undefined;
@@ -81,9 +109,14 @@ export async function evalCommand(outputPath: string, options: { driving: string
   );
   const correlation = {} as EvalReport['correlation'];
   const amplitude = {} as EvalReport['amplitude'];
+  const drivingSpread = {} as EvalReport['drivingSpread'];
+  const eyesOpen = openEyedPairs(pairs);
   for (const name of motionSeries) {
-    const outputSeries = pairs.map(([o]) => o[name]);
-    const drivingSeries = pairs.map(([, d]) => d[name]);
+    // Where an eye is nearly shut its iris points are guesses: gaze is compared only while both faces' eyes are open.
+    const compared = name === 'gazeX' || name === 'gazeY' ? eyesOpen : pairs;
+    const outputSeries = compared.map(([o]) => o[name]);
+    const drivingSeries = compared.map(([, d]) => d[name]);
+    drivingSpread[name] = round(spread(drivingSeries), 4) ?? 0;
     const ratio = spread(drivingSeries) > 0 ? spread(outputSeries) / spread(drivingSeries) : undefined;
     amplitude[name] = round(ratio, 3);
     correlation[name] = ratio === undefined || ratio < minAmplitude ? null : round(pearson(outputSeries, drivingSeries), 4);
@@ -95,29 +128,14 @@ export async function evalCommand(outputPath: string, options: { driving: string
     facesFound: { output: output.motion.filter(Boolean).length, driving: driving.motion.filter(Boolean).length },
     correlation,
     amplitude,
+    drivingSpread,
     // Identical pictures have an infinite PSNR, which JSON cannot hold: 100 dB stands for it.
     ...(firstFramePsnr === undefined ? {} : { firstFramePsnr: Math.min(100, Math.round(firstFramePsnr * 100) / 100) }),
     ...(farChange.frames === 0 ? {} : { farFromFaceChange: Math.round((farChange.total / farChange.frames) * 1000) / 1000 }),
   };
   const damageSummary = reference && summariseDamage(Array.from({ length: output.motion.length }, (_, i) => damage[i]));
   if (damageSummary) report.damage = damageSummary;
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify(report)}\n`);
-    return;
-  }
-  const lines = [
-    `${displayPath(outputPath)} against ${displayPath(options.driving)}: ${pairs.length} frames compared (faces in ${report.facesFound.output} and ${report.facesFound.driving})`,
-    ...motionSeries.map(
-      (name) => `  ${name.padEnd(13)} correlation ${correlation[name] ?? 'n/a (too little motion)'}, amplitude ${amplitude[name] ?? 'n/a'}`,
-    ),
-  ];
-  if (report.firstFramePsnr !== undefined) lines.push(`  first frame    PSNR ${report.firstFramePsnr} dB against the source`);
-  if (report.farFromFaceChange !== undefined) lines.push(`  far from face  mean change ${report.farFromFaceChange} / 255`);
-  if (report.damage) {
-    const { meanDeltaE, p95DeltaE, worstFrame, worstP95DeltaE, frames } = report.damage;
-    lines.push(`  damage         ΔE mean ${meanDeltaE}, p95 ${p95DeltaE}; worst frame ${worstFrame} (p95 ${worstP95DeltaE}); ${frames} frames scored`);
-  }
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return report;
 }
 
 async function readSource(host: Host, path: string): Promise<SourceReference> {
@@ -191,6 +209,16 @@ async function track(
     await reader.close();
   }
   return { motion };
+}
+
+/** Eyes count as open at 60 % or more of the video's median eye opening. */
+const openEyes = 0.6;
+
+function openEyedPairs(pairs: (readonly [FaceMotion, FaceMotion])[]): (readonly [FaceMotion, FaceMotion])[] {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1] ?? 0;
+  const output = openEyes * median(pairs.map(([o]) => o.eyeOpening));
+  const driving = openEyes * median(pairs.map(([, d]) => d.eyeOpening));
+  return pairs.filter(([o, d]) => o.eyeOpening >= output && d.eyeOpening >= driving);
 }
 
 function spread(values: number[]): number {
