@@ -25,7 +25,7 @@ export const blend = defineNode({
     blur: integer(12, { min: 0, max: 128, help: 'radius in pixels of the soft edge' }),
     colorTransfer: boolean(false, { help: "match the layer's colours inside the mask to the background's there" }),
   },
-  async prepare() {
+  async prepare(): Promise<{ warmStart: PoissonWarmStart; softened?: { mask: Mask; soft: Mask } }> {
     // Seamless mode solves each frame starting from the last frame's solution, so the seam does not flicker.
     return { warmStart: new PoissonWarmStart() };
   },
@@ -33,8 +33,13 @@ export const blend = defineNode({
     const { background, mask } = inputs;
     const full: Mask = mask ?? { width: background.width, height: background.height, data: new Uint8Array(background.width * background.height).fill(255) };
     const seamless = ctx.params.mode === 'seamless';
-    // The soft mask blends in feather mode and weighs the colour match in either mode.
-    const soft = !seamless || ctx.params.colorTransfer ? featherMask(full, ctx.params.erode, ctx.params.blur) : undefined;
+    // The soft mask blends in feather mode and weighs the colour match in either mode. A method whose mask is the same
+    // object frame after frame (one that never moves) has it softened once.
+    const soften = () => {
+      if (state.softened?.mask !== full) state.softened = { mask: full, soft: featherMask(full, ctx.params.erode, ctx.params.blur) };
+      return state.softened.soft;
+    };
+    const soft = !seamless || ctx.params.colorTransfer ? soften() : undefined;
     const layer = soft && ctx.params.colorTransfer ? matchColors(inputs.layer, soft, background, soft) : inputs.layer;
     if (seamless) return { frame: poissonBlend(background, layer, featherMask(full, ctx.params.erode, 0), { warmStart: state.warmStart }) };
     return { frame: blendWithMask(background, layer, soft!) };

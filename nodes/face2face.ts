@@ -13,7 +13,7 @@ import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
 import { defineNode, input, optionalInput, output } from '../runtime/node-definition.ts';
 import { UsageError } from '../runtime/errors.ts';
 import { boolean, choice, integer, number } from '../runtime/params.ts';
-import { depthOrder, markCovered } from '../runtime/warp/depth-order.ts';
+import { depthOrder, markCovered, type PixelBox } from '../runtime/warp/depth-order.ts';
 import { fillGaps } from '../runtime/compose/fill-gaps.ts';
 import { type Gaze, gazeOffsets, moveIrises, type PaintedIris, paintedIrises } from '../runtime/compose/gaze.ts';
 import { type FoldGuardMesh, foldGuardMesh, guardFolds } from '../runtime/warp/fold-guard.ts';
@@ -30,6 +30,8 @@ interface State {
   sheet?: { guard: FoldGuardMesh; outlineHeld: Uint8Array };
   /** Frames whose motion had to be held back to keep the picture from folding, for one warning at the end. */
   heldBack: FrameRanges;
+  /** Where the painting moves: inside the ring that never moves, so the same for every frame. */
+  mask?: Mask;
   /** Which pixels the warp drew, reused from frame to frame. */
   covered?: Uint8Array;
   filter?: OneEuroFilter;
@@ -124,16 +126,19 @@ export const face2face = defineNode({
     const { front } = depthOrder(state.mesh.face, state.mesh.facing, points, depth);
     // Turned-away parts are not drawn: the parts in front hide them, and what they leave open is filled from around.
     const frame = warpMesh(source, state.layout.sourcePoints, points, concat(state.mesh.sheet, front));
-    const covered = (state.covered = state.covered?.length === source.width * source.height ? state.covered : new Uint8Array(source.width * source.height));
-    markCovered([state.mesh.sheet, front], points, source.width, source.height, covered);
-    ctx.tally('pixels filled', fillGaps(frame, covered, boxOf(points, 478)));
+    const box = boxOf(points, 478, source.width, source.height);
+    const covered = (state.covered = (state.covered?.length ?? 0) >= box.width * box.height ? state.covered! : new Uint8Array(box.width * box.height));
+    markCovered([state.mesh.sheet, front], points, box, covered);
+    ctx.tally('pixels filled', fillGaps(frame, covered, box));
     ctx.tally('folded triangles drawn', foldedSheet);
     ctx.tally('frames held back', heldBack ? 1 : 0);
     if (ctx.params.gaze) moveIrises(frame, state.eyesApart!.irises, target, drivenGaze(state.eyesApart!, drivingFace.points, ctx.params.eyes * ctx.params.expression));
     if (ctx.params.eyelids) paintEyelids(frame, moved.head, target, state.colors!.lid);
     if (ctx.params.mouthInterior) paintMouth(frame, sourceFace.points, target, state.colors!);
     // The whole moving region: its edge, the outer ring, does not move, so the blend never cross-fades two copies.
-    return { frame, mask: fillPolygonMask(source.width, source.height, outerRing(points)) };
+    // Nor does the mask, so it is made once (and the blend, seeing the same mask, softens it once).
+    state.mask ??= fillPolygonMask(source.width, source.height, outerRing(state.layout.sourcePoints));
+    return { frame, mask: state.mask };
   },
   async finish(ctx, state) {
     if (state.heldBack.count > 0) {
@@ -168,16 +173,18 @@ function drivenGaze(eyes: NonNullable<State['eyesApart']>, driver: Float32Array,
   });
 }
 
-/** The box around the first `count` plane points, a pixel wider on each side. */
-function boxOf(points: Float32Array, count: number) {
-  const box = { left: Infinity, top: Infinity, right: -Infinity, bottom: -Infinity };
+/** The pixels around the first `count` plane points, a pixel wider on each side, inside the picture. */
+function boxOf(points: Float32Array, count: number, width: number, height: number): PixelBox {
+  let [left, top, right, bottom] = [Infinity, Infinity, -Infinity, -Infinity];
   for (let i = 0; i < count; i++) {
-    box.left = Math.min(box.left, points[2 * i]! - 1);
-    box.right = Math.max(box.right, points[2 * i]! + 1);
-    box.top = Math.min(box.top, points[2 * i + 1]! - 1);
-    box.bottom = Math.max(box.bottom, points[2 * i + 1]! + 1);
+    left = Math.min(left, points[2 * i]!);
+    right = Math.max(right, points[2 * i]!);
+    top = Math.min(top, points[2 * i + 1]!);
+    bottom = Math.max(bottom, points[2 * i + 1]!);
   }
-  return box;
+  const x0 = Math.max(0, Math.floor(left) - 1);
+  const y0 = Math.max(0, Math.floor(top) - 1);
+  return { left: x0, top: y0, width: Math.max(0, Math.min(width, Math.ceil(right) + 1) - x0), height: Math.max(0, Math.min(height, Math.ceil(bottom) + 1) - y0) };
 }
 
 function concat(...lists: Uint32Array[]): Uint32Array {

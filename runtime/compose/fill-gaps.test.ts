@@ -14,7 +14,7 @@ describe('fillGaps', () => {
     }
     const image = { width, height: width, data };
     const before = data.slice();
-    const filled = fillGaps(image, covered, { left: 0, top: 0, right: width, bottom: width });
+    const filled = fillGaps(image, covered, { left: 0, top: 0, width, height: width });
     expect(filled).toBe(9);
     for (let p = 0; p < width * width; p++) {
       const x = p % width;
@@ -31,9 +31,13 @@ describe('fillGaps', () => {
     expect(covered.every((v) => v === 1)).toBe(true);
   });
 
-  it('only looks inside the box', () => {
-    const covered = new Uint8Array(16);
+  it('works in the box\'s own pixels', () => {
     const image = { width: 4, height: 4, data: new Uint8Array(64) };
-    expect(fillGaps(image, covered, { left: 0, top: 0, right: 2, bottom: 2 })).toBe(4);
+    image.data.set([90, 90, 90, 255], (1 * 4 + 2) * 4);
+    // A 2x2 box at (2, 1) whose first pixel is covered: the other three take its colour.
+    const covered = Uint8Array.of(1, 0, 0, 0);
+    expect(fillGaps(image, covered, { left: 2, top: 1, width: 2, height: 2 })).toBe(3);
+    for (const [x, y] of [[3, 1], [2, 2], [3, 2]]) expect(image.data[(y! * 4 + x!) * 4]).toBe(90);
+    expect(image.data[0]).toBe(0);
   });
 });

@@ -1,34 +1,34 @@
 import type { RgbaImage } from '../image.ts';
+import type { PixelBox } from '../warp/depth-order.ts';
 
 /**
- * Fills the pixels `covered` leaves at 0 inside `box` from their neighbours, ring by ring inwards: each gap pixel next
- * to filled ones takes their mean. Gaps are what a turned face leaves open where nothing in front covers (a far cheek
- * coming into view from behind the nose); filled from the skin around them they read as skin, where the hidden part's
- * own pixels would be drawn mirrored. Returns how many pixels were filled; `covered` is updated.
+ * Fills the pixels of `box` that `covered` (box-sized, row by row) leaves at 0 from their neighbours, ring by ring
+ * inwards: each gap pixel next to filled ones takes their mean. Gaps are what a turned face leaves open where nothing
+ * in front covers (a far cheek coming into view from behind the nose); filled from the skin around them they read as
+ * skin, where the hidden part's own pixels would be drawn mirrored. Returns how many pixels were filled; `covered`
+ * is updated. `box` must lie inside the image.
  */
-export function fillGaps(image: RgbaImage, covered: Uint8Array, box: { left: number; top: number; right: number; bottom: number }): number {
+export function fillGaps(image: RgbaImage, covered: Uint8Array, box: PixelBox): number {
   const { width, data } = image;
-  const left = Math.max(0, Math.floor(box.left));
-  const top = Math.max(0, Math.floor(box.top));
-  const right = Math.min(width, Math.ceil(box.right));
-  const bottom = Math.min(image.height, Math.ceil(box.bottom));
+  const { left, top } = box;
   let gaps: number[] = [];
-  for (let y = top; y < bottom; y++) for (let x = left; x < right; x++) if (!covered[y * width + x]) gaps.push(y * width + x);
+  for (let i = 0; i < box.width * box.height; i++) if (!covered[i]) gaps.push(i);
   const total = gaps.length;
   while (gaps.length > 0) {
     const filled: number[] = [];
     const waiting: number[] = [];
     for (const at of gaps) {
-      const x = at % width;
-      const y = (at - x) / width;
+      const bx = at % box.width;
+      const by = (at - bx) / box.width;
       const sum = [0, 0, 0];
       let count = 0;
       for (let dy = -1; dy <= 1; dy++) {
         for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx;
-          const ny = y + dy;
-          if (nx < 0 || ny < 0 || nx >= width || ny >= image.height || !covered[ny * width + nx]) continue;
-          for (let c = 0; c < 3; c++) sum[c]! += data[(ny * width + nx) * 4 + c]!;
+          const nx = bx + dx;
+          const ny = by + dy;
+          if (nx < 0 || ny < 0 || nx >= box.width || ny >= box.height || !covered[ny * box.width + nx]) continue;
+          const pixel = ((top + ny) * width + left + nx) * 4;
+          for (let c = 0; c < 3; c++) sum[c]! += data[pixel + c]!;
           count++;
         }
       }
@@ -36,7 +36,8 @@ export function fillGaps(image: RgbaImage, covered: Uint8Array, box: { left: num
         waiting.push(at);
         continue;
       }
-      for (let c = 0; c < 3; c++) data[at * 4 + c] = Math.round(sum[c]! / count);
+      const pixel = ((top + by) * width + left + bx) * 4;
+      for (let c = 0; c < 3; c++) data[pixel + c] = Math.round(sum[c]! / count);
       filled.push(at);
     }
     // A ring is marked only once it is all filled, so each ring takes only from the ring outside it.

@@ -16,7 +16,10 @@ export const rings = [
  */
 export interface WarpLayout {
   sourcePoints: Float32Array;
-  /** Ring points pushed onto the image border stay fixed, as the border does. */
+  /**
+   * Points that never move: the border anchors, ring points pushed onto the border, and the ring that follows nothing
+   * (beyond it the picture is untouched; the fold guard must not nudge it either, or the whole picture is redrawn).
+   */
   pinned: Uint8Array;
   centre: [number, number];
 }
@@ -32,13 +35,13 @@ export function warpLayout(face: Float32Array, width: number, height: number): W
     sourcePoints[i * 2 + 1] = face[i * 3 + 1]!;
   }
   let at = 478;
-  for (const { reach } of rings) {
+  for (const { reach, follow } of rings) {
     for (const landmark of ovalLandmarks) {
       const x = centre[0] + reach * (face[landmark * 3]! - centre[0]);
       const y = centre[1] + reach * (face[landmark * 3 + 1]! - centre[1]);
       sourcePoints[at * 2] = Math.min(Math.max(x, 0), width);
       sourcePoints[at * 2 + 1] = Math.min(Math.max(y, 0), height);
-      pinned[at] = x <= 0 || y <= 0 || x >= width || y >= height ? 1 : 0;
+      pinned[at] = follow === 0 || x <= 0 || y <= 0 || x >= width || y >= height ? 1 : 0;
       at++;
     }
   }

@@ -27,10 +27,18 @@ describe('depthOrder', () => {
 describe('markCovered', () => {
   it('marks each pixel whose centre a triangle covers', () => {
     const covered = new Uint8Array(100);
-    markCovered([Uint32Array.of(0, 1, 2)], points, 10, 10, covered);
+    markCovered([Uint32Array.of(0, 1, 2)], points, { left: 0, top: 0, width: 10, height: 10 }, covered);
     // The upper-left half: pixel (0, 0) inside, pixel (9, 9) outside.
     expect(covered[0]).toBe(1);
     expect(covered[99]).toBe(0);
     expect(covered.reduce((sum, v) => sum + v, 0)).toBe(45);
+  });
+
+  it('looks only inside the box it is given, in the box\'s own pixels', () => {
+    const covered = new Uint8Array(16);
+    markCovered([Uint32Array.of(0, 1, 2)], points, { left: 6, top: 0, width: 4, height: 4 }, covered);
+    // Box pixel (0, 0) is picture pixel (6, 0): inside; box pixel (3, 3) is (9, 3): outside.
+    expect(covered[0]).toBe(1);
+    expect(covered[15]).toBe(0);
   });
 });

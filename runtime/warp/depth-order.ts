@@ -30,17 +30,34 @@ export function depthOrder(
   return { front: flatten(front), away: flatten(away) };
 }
 
+/** A pixel-aligned region of a picture. */
+export interface PixelBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}
+
 /**
- * Marks (1) the pixels the triangles cover, as the warp draws them (centres inside, see triangle-spans.ts), in
- * `covered` (width x height, cleared first).
+ * Marks (1) the pixels of `box` that the triangles cover, as the warp draws them (centres inside, see
+ * triangle-spans.ts), in `covered` (box.width x box.height, row by row, cleared first). Only triangles reaching into
+ * the box are rasterized, so the cost follows the box, not the picture.
  */
-export function markCovered(lists: Uint32Array[], points: ArrayLike<number>, width: number, height: number, covered: Uint8Array): void {
-  covered.fill(0);
-  const spans = new Int32Array(3 * height);
+export function markCovered(lists: Uint32Array[], points: ArrayLike<number>, box: PixelBox, covered: Uint8Array): void {
+  covered.fill(0, 0, box.width * box.height);
+  const spans = new Int32Array(3 * box.height);
+  const { left, top, width, height } = box;
   for (const list of lists) {
     for (let t = 0; t < list.length; t += 3) {
       const [a, b, c] = [list[t]!, list[t + 1]!, list[t + 2]!];
-      const runs = triangleSpans(points[2 * a]!, points[2 * a + 1]!, points[2 * b]!, points[2 * b + 1]!, points[2 * c]!, points[2 * c + 1]!, width, height, spans);
+      const ax = points[2 * a]! - left;
+      const ay = points[2 * a + 1]! - top;
+      const bx = points[2 * b]! - left;
+      const by = points[2 * b + 1]! - top;
+      const cx = points[2 * c]! - left;
+      const cy = points[2 * c + 1]! - top;
+      if (Math.max(ax, bx, cx) < 0 || Math.max(ay, by, cy) < 0 || Math.min(ax, bx, cx) > width || Math.min(ay, by, cy) > height) continue;
+      const runs = triangleSpans(ax, ay, bx, by, cx, cy, width, height, spans);
       for (let r = 0; r < runs; r++) covered.fill(1, spans[3 * r]! * width + spans[3 * r + 1]!, spans[3 * r]! * width + spans[3 * r + 2]!);
     }
   }
