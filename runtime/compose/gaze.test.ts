@@ -192,4 +192,11 @@ describe('moveIrises', () => {
     const centre = darkCentre(turned);
     expect(Math.hypot(centre.x - expected.x, centre.y - expected.y)).toBeLessThan(1.5);
   });
+
+  it('leaves an eye too small to take apart as painted', () => {
+    // The same eye squeezed to 20 pixels wide: no iris is taken out of it, so nothing can vanish.
+    const points = landmarks();
+    for (let i = 0; i < 478; i++) points[i * 3] = 100 + (points[i * 3]! - 100) * 0.2;
+    expect(paintedIrises(picture(), points)[0]).toBeUndefined();
+  });
 });

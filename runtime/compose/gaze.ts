@@ -48,8 +48,12 @@ export interface IrisOptions {
   minOpening?: number;
 }
 
-/** Below this width in pixels an eye is too small to move an iris in. */
-const minEyeWidth = 8;
+/**
+ * Below this width in pixels an eye is left as painted: an iris a few pixels across cannot be told from the lashes
+ * and shadow around it, and taking such an eye apart paints out more than the iris it finds (s0's 18-pixel eyes went
+ * blank white when driven by crossed eyes).
+ */
+const minEyeWidth = 24;
 
 /**
  * Takes each painted eye apart (undefined for one too small or too closed), in the order of face-regions'
