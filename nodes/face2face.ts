@@ -8,12 +8,12 @@ import { type FaceWarpMesh, faceWarpMesh } from '../runtime/face2face/face-mesh.
 import { ovalLandmarks, outerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
 import { FrameRanges } from '../runtime/frame-ranges.ts';
 import { type FaceLandmarks, landmarkDistance } from '../runtime/face.ts';
-import type { Mask, RgbaImage } from '../runtime/image.ts';
+import type { Mask, PixelBox, RgbaImage } from '../runtime/image.ts';
 import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
 import { defineNode, input, optionalInput, output } from '../runtime/node-definition.ts';
 import { UsageError } from '../runtime/errors.ts';
 import { boolean, choice, integer, number } from '../runtime/params.ts';
-import { depthOrder, markCovered, type PixelBox } from '../runtime/warp/depth-order.ts';
+import { depthOrder, markCovered } from '../runtime/warp/depth-order.ts';
 import { fillGaps } from '../runtime/compose/fill-gaps.ts';
 import { type Gaze, gazeOffsets, moveIrises, type PaintedIris, paintedIrises } from '../runtime/compose/gaze.ts';
 import { type FoldGuardMesh, foldGuardMesh, guardFolds } from '../runtime/warp/fold-guard.ts';

@@ -13,3 +13,11 @@ export interface Mask {
   height: number;
   data: Uint8Array;
 }
+
+/** A pixel-aligned region of a picture or mask: whole pixels from (left, top), width by height. */
+export interface PixelBox {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+}

@@ -1,5 +1,4 @@
-import type { RgbaImage } from '../image.ts';
-import type { PixelBox } from '../warp/depth-order.ts';
+import type { PixelBox, RgbaImage } from '../image.ts';
 
 /**
  * Fills the pixels of `box` that `covered` (box-sized, row by row) leaves at 0 from their neighbours, ring by ring

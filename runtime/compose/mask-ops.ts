@@ -1,4 +1,4 @@
-import type { Mask } from '../image.ts';
+import type { Mask, PixelBox } from '../image.ts';
 
 /*
  * Both filters are separable and run in O(pixels) whatever the radius, so feathering a mask costs
@@ -101,15 +101,8 @@ export function featherMask(mask: Mask, erodePx: number, blurPx: number, output?
   return blurMask(erodeMask(mask, erodePx, output), blurPx, output);
 }
 
-interface Box {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
-}
-
 /** The box around the non-zero pixels grown by `margin`, clipped to the mask; undefined when all are zero. */
-export function nonZeroBounds(mask: Mask, margin: number): Box | undefined {
+export function nonZeroBounds(mask: Mask, margin: number): PixelBox | undefined {
   const { width, height, data } = mask;
   let top = -1;
   let bottom = -1;
@@ -147,7 +140,7 @@ export function nonZeroBounds(mask: Mask, margin: number): Box | undefined {
   };
 }
 
-function readBox(mask: Mask, box: Box): Uint8Array {
+function readBox(mask: Mask, box: PixelBox): Uint8Array {
   const out = new Uint8Array(box.width * box.height);
   for (let y = 0; y < box.height; y++) {
     const from = (box.top + y) * mask.width + box.left;
@@ -157,7 +150,7 @@ function readBox(mask: Mask, box: Box): Uint8Array {
 }
 
 /** Everything outside the box is zero: the filters leave zeros there as zeros. */
-function writeBox(pixels: Uint8Array, box: Box, result: Mask): Mask {
+function writeBox(pixels: Uint8Array, box: PixelBox, result: Mask): Mask {
   result.data.fill(0);
   for (let y = 0; y < box.height; y++) {
     result.data.set(pixels.subarray(y * box.width, (y + 1) * box.width), (box.top + y) * result.width + box.left);

@@ -1,4 +1,5 @@
 import { signedArea2 } from '../geometry/triangle-area.ts';
+import type { PixelBox } from '../image.ts';
 import { triangleSpans } from './triangle-spans.ts';
 
 /**
@@ -28,14 +29,6 @@ export function depthOrder(
     return out;
   };
   return { front: flatten(front), away: flatten(away) };
-}
-
-/** A pixel-aligned region of a picture. */
-export interface PixelBox {
-  left: number;
-  top: number;
-  width: number;
-  height: number;
 }
 
 /**
