@@ -7,6 +7,7 @@ import { ReferencePicker, referenceModes } from '../runtime/face2face/reference-
 import { type FaceWarpMesh, faceWarpMesh } from '../runtime/face2face/face-mesh.ts';
 import { ovalLandmarks, outerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
 import { FrameRanges } from '../runtime/frame-ranges.ts';
+import { formatRanges } from '../runtime/landmarks/gap-fill.ts';
 import { type FaceLandmarks, landmarkDistance } from '../runtime/face.ts';
 import type { Mask, PixelBox, RgbaImage } from '../runtime/image.ts';
 import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
@@ -142,7 +143,7 @@ export const face2face = defineNode({
   },
   async finish(ctx, state) {
     if (state.heldBack.count > 0) {
-      ctx.warn(`the head's motion was held back to keep the picture around the face from folding, in frames ${state.heldBack.describe()}`);
+      ctx.warn(`the head's motion was held back to keep the picture around the face from folding, in ${formatRanges(state.heldBack.ranges)}`);
     }
   },
 });

@@ -1,6 +1,11 @@
-/** Frame indices, seen in increasing order, kept as ranges so that a long run stays small: "12-40, 97, 130-131". */
+import type { FrameRange } from './landmarks/gap-fill.ts';
+
+/**
+ * Frame indices, seen in increasing order, kept as ranges so that a long run stays small (`formatRanges` in
+ * landmarks/gap-fill.ts names them for a message).
+ */
 export class FrameRanges {
-  private ranges: [number, number][] = [];
+  readonly ranges: FrameRange[] = [];
   count = 0;
 
   add(index: number): void {
@@ -8,12 +13,5 @@ export class FrameRanges {
     const last = this.ranges.at(-1);
     if (last && index <= last[1] + 1) last[1] = Math.max(last[1], index);
     else this.ranges.push([index, index]);
-  }
-
-  /** The ranges in words, the first `most` of them and how many more. */
-  describe(most = 8): string {
-    const shown = this.ranges.slice(0, most).map(([a, b]) => (a === b ? `${a}` : `${a}-${b}`));
-    const more = this.ranges.length - shown.length;
-    return `${shown.join(', ')}${more > 0 ? ` and ${more} more range${more === 1 ? '' : 's'}` : ''}`;
   }
 }

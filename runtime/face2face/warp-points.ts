@@ -73,11 +73,6 @@ export function warpTargets(layout: WarpLayout, target: Float32Array, headOnly: 
   return points;
 }
 
-/** The first ring's points (x, y pairs) in `points`: the region the face layer covers. */
-export function innerRing(points: Float32Array): Float32Array {
-  return points.slice(478 * 2, (478 + ovalLandmarks.length) * 2);
-}
-
 /** The outermost ring's points (x, y pairs) in `points`: beyond it nothing moves. */
 export function outerRing(points: Float32Array): Float32Array {
   const start = 478 + (rings.length - 1) * ovalLandmarks.length;
