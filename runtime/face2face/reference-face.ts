@@ -23,28 +23,21 @@ interface NeutralFeatures {
 }
 
 function neutralFeatures(face: FaceLandmarks): NeutralFeatures {
-  const { mouthOpening, eyeOpening, yaw, pitch, roll } = faceMotion(face);
+  const { mouthOpening, eyeOpening, yaw, pitch, roll, gazeX, gazeY } = faceMotion(face);
   const gap = (a: number, b: number) => landmarkDistance(face.points, a, b);
   const faceHeight = gap(10, 152);
-  const gaze = (axis: 0 | 1) =>
-    (irisOffset(face.points, 468, 33, 133, axis) + irisOffset(face.points, 473, 362, 263, axis)) / 2;
   return {
     mouthOpening,
     mouthWidth: gap(61, 291) / gap(234, 454),
     mouthRoundness: gap(0, 17) / gap(61, 291),
     eyeOpening,
-    gazeX: gaze(0),
-    gazeY: gaze(1),
+    gazeX,
+    gazeY,
     browHeight: (gap(105, 159) + gap(334, 386)) / (2 * faceHeight),
     yaw,
     pitch,
     roll,
   };
-}
-
-function irisOffset(points: Float32Array, iris: number, inner: number, outer: number, axis: 0 | 1): number {
-  const middle = (points[inner * 3 + axis]! + points[outer * 3 + axis]!) / 2;
-  return (points[iris * 3 + axis]! - middle) / landmarkDistance(points, inner, outer);
 }
 
 /**
