@@ -93,7 +93,7 @@ export const face2face = defineNode({
       // The reference's expression is the painting's own. Without a scan, the first face seen.
       const reference = pickReference(ctx, state.picker, drivingFace);
       if (!reference) return unchanged(source, state);
-      state.basis = transferBasis(sourceFace.points, Float32Array.from(reference.points), Float32Array.from(reference.transform));
+      state.basis = transferBasis(sourceFace.points, Float32Array.from(reference.points), Float32Array.from(reference.transform), source);
       state.layout = warpLayout(sourceFace.points, source.width, source.height);
       state.mesh = faceWarpMesh(state.layout);
       const outlineHeld = Uint8Array.from(state.layout.pinned);

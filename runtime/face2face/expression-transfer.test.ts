@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applySimilarity3d } from '../geometry/similarity-3d.ts';
-import { transferBasis, transferMotion } from './expression-transfer.ts';
+import { applyRotation, applySimilarity3d, relativeRotationInImage } from '../geometry/similarity-3d.ts';
+import { rigidLandmarks } from './face-regions.ts';
+import { depthRelief, transferBasis, transferMotion } from './expression-transfer.ts';
 
 // A stand-in face: 478 points spread in 3-D, so every fit is well posed.
 const face = Float32Array.from({ length: 478 * 3 }, (_, i) => 200 + 80 * Math.sin(i * 0.37) + 30 * Math.cos(i * 1.3));
@@ -71,5 +72,42 @@ describe('transferMotion', () => {
     expect(slide(0.02)).toBeCloseTo(0.02, 3);
     expect(slide(1)).toBeLessThanOrEqual(0.2);
     expect(slide(1)).toBeGreaterThan(slide(0.3));
+  });
+
+  it('turns the head on its depth in relief: a turn moves the nose across the face as a deeper face would', () => {
+    const identity = Float32Array.of(1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1);
+    const a = (10 * Math.PI) / 180;
+    // A turn about the vertical axis (the same one in MediaPipe's camera space and the picture's).
+    const pose = Float32Array.of(Math.cos(a), 0, -Math.sin(a), 0, 0, 1, 0, 0, Math.sin(a), 0, Math.cos(a), 0, 0, 0, 0, 1);
+    const result = transferMotion(transferBasis(face, face, identity), face, { ...gains, expression: 0 }, pose).face;
+    const turn = relativeRotationInImage(identity, pose);
+    // Nose tip (1) against chin (152): their offset turns with its depth stretched.
+    const offset = (points: Float32Array, k: number) => [0, 1, 2].map((c) => (points[3 + c]! - points[152 * 3 + c]!) * (c === 2 ? k : 1));
+    const expected = applyRotation(turn, offset(face, depthRelief));
+    expect(offset(result, 1)[0]).toBeCloseTo(expected[0], 3);
+    expect(Math.abs(expected[0] - applyRotation(turn, offset(face, 1))[0])).toBeGreaterThan(0.5);
+  });
+
+  it('turns a head that slides across the picture the way a camera would see it from its new place', () => {
+    const centre = (points: Float32Array, c: number) => rigidLandmarks.reduce((sum, i) => sum + points[i * 3 + c]!, 0) / rigidLandmarks.length;
+    // The face at the picture's centre, on the lens's axis: sliding sideways turns it about the vertical alone.
+    const picture = { width: 2 * centre(face, 0), height: 2 * centre(face, 1) };
+    const focal = centre(face, 1) / Math.tan((31.5 * Math.PI) / 180);
+    const at = (slide: number) => transferMotion(transferBasis(face, face, undefined, picture), moved(face, turnZ(0), [slide, 0, 0]), gains).face;
+    at(0).forEach((value, i) => expect(value).toBeCloseTo(face[i]!, 3));
+    // Slid right, the head turns towards the slide by the angle between the two lines of sight from the lens: near
+    // points (small z) move right more than far ones.
+    const result = at(2);
+    const sight = (x: number) => Math.atan2(x - picture.width / 2, focal);
+    const turn = sight(centre(result, 0)) - sight(centre(face, 0));
+    const [near, far] = [0, 1].map((pick) => {
+      let best = 0;
+      for (let i = 0; i < 478; i++) if ((face[i * 3 + 2]! < face[best * 3 + 2]!) === (pick === 0)) best = i;
+      return best;
+    }) as [number, number];
+    const moved2 = (i: number) => result[i * 3]! - face[i * 3]!;
+    const measured = Math.asin((moved2(near) - moved2(far)) / (depthRelief * (face[far * 3 + 2]! - face[near * 3 + 2]!)));
+    expect(turn).toBeGreaterThan(0.001);
+    expect(measured).toBeCloseTo(turn, 4);
   });
 });

@@ -4,6 +4,7 @@ import {
   fitSimilarity3d,
   invertSimilarity3d,
   relativeRotationInImage,
+  rotationBetween,
   scaleRotation,
   type Similarity3d,
 } from '../geometry/similarity-3d.ts';
@@ -27,16 +28,29 @@ export interface TransferBasis {
   /** Maps the driver's reference face onto the source face: turns driver motion into the source's frame and size. */
   referenceToSource: Similarity3d;
   sourceCentre: [number, number, number];
+  /** The painting's size: where its face sits in the picture decides the angle a camera sees it from. */
+  picture?: { width: number; height: number };
 }
 
-/** What stays fixed for a run: the source face and the driver's reference face (its neutral frame). */
-export function transferBasis(source: Float32Array, reference: Float32Array, referencePose?: Float32Array): TransferBasis {
+/**
+ * What stays fixed for a run: the source face and the driver's reference face (its neutral frame), both with their
+ * depth in relief (all the transfer works on), and the painting's size.
+ */
+export function transferBasis(
+  sourceFace: Float32Array,
+  referenceFace: Float32Array,
+  referencePose?: Float32Array,
+  picture?: { width: number; height: number },
+): TransferBasis {
+  const source = inRelief(sourceFace, depthRelief);
+  const reference = inRelief(referenceFace, depthRelief);
   return {
     source,
     reference,
     referencePose,
     referenceToSource: fitSimilarity3d(reference, source, rigidLandmarks),
     sourceCentre: centreOf(source),
+    picture,
   };
 }
 
@@ -53,11 +67,12 @@ export interface TransferredFace {
  * source's frame and weighted by region, move the source's landmarks, and the head pose (relative to the reference,
  * scaled by its gain) is then applied about the source face's centre.
  */
-export function transferMotion(basis: TransferBasis, driver: Float32Array, gains: TransferGains, driverPose?: Float32Array): TransferredFace {
+export function transferMotion(basis: TransferBasis, driverFace: Float32Array, gains: TransferGains, driverPose?: Float32Array): TransferredFace {
   const { source, reference, referenceToSource, referencePose } = basis;
-  // The expression is what the landmarks' own rigid fit leaves over, so none of the head's turn stays in it; the
-  // turn applied is the pose matrix's (fitted to MediaPipe's canonical head, it does not overstate turns the way a fit
-  // to the flatter landmark depths does).
+  const driver = inRelief(driverFace, depthRelief);
+  // The expression is what the landmarks' own rigid fit leaves over, so none of the head's turn stays in it (with the
+  // depth in relief, the fit's turn is the pose matrix's, and none of the turn is left to pass as expression); the
+  // turn applied is the pose matrix's, steadier frame to frame.
   const fit = fitSimilarity3d(reference, driver, rigidLandmarks);
   const pose = referencePose && driverPose ? withRotation(fit, relativeRotationInImage(referencePose, driverPose), reference, driver) : fit;
   const unpose = invertSimilarity3d(fit);
@@ -73,7 +88,7 @@ export function transferMotion(basis: TransferBasis, driver: Float32Array, gains
     face[i * 3 + 2] = source[i * 3 + 2]! + w * delta[2];
   }
   const head = Float32Array.from(source);
-  if (gains.headPose === 0) return { face, head };
+  if (gains.headPose === 0) return { face: inRelief(face, 1 / depthRelief), head: inRelief(head, 1 / depthRelief) };
 
   // The driver's head motion, seen in the source's frame: R' = Q R Q^T, translation turned and scaled likewise.
   const turn = scaleRotation(pose.rotation, gains.headPose);
@@ -86,14 +101,16 @@ export function transferMotion(basis: TransferBasis, driver: Float32Array, gains
   );
   const scale = pose.scale ** gains.headPose;
   const c = basis.sourceCentre;
+  // The turn in the picture's frame (Q R Q^T), then as a camera sees it from where the head slid to.
+  const inPicture = multiply(multiply(q, turn), qt);
+  const seen = basis.picture ? multiply(viewTurn(basis.picture, c, shift), inPicture) : inPicture;
   for (const points of [face, head]) {
     for (let i = 0; i < points.length / 3; i++) {
-      const local = applyRotation(qt, [points[i * 3]! - c[0], points[i * 3 + 1]! - c[1], points[i * 3 + 2]! - c[2]]);
-      const turned = applyRotation(q, applyRotation(turn, local));
+      const turned = applyRotation(seen, [points[i * 3]! - c[0], points[i * 3 + 1]! - c[1], points[i * 3 + 2]! - c[2]]);
       for (let k = 0; k < 3; k++) points[i * 3 + k] = c[k]! + scale * turned[k]! + shift[k]!;
     }
   }
-  return { face, head };
+  return { face: inRelief(face, 1 / depthRelief), head: inRelief(head, 1 / depthRelief) };
 }
 
 /**
@@ -104,6 +121,41 @@ function withRotation(fit: Similarity3d, rotation: Float64Array, reference: Floa
   const from = applyRotation(rotation, centreOf(reference));
   const to = centreOf(driver);
   return { rotation, scale: fit.scale, translation: [0, 1, 2].map((c) => to[c]! - fit.scale * from[c]!) as [number, number, number] };
+}
+
+/**
+ * How much deeper a face is than MediaPipe's landmark depth says. Its landmarks' z is flatter than the head its own
+ * pose matrices describe: turned by those matrices, a real driver's landmarks (d3, d6: turns of up to 20°) move as
+ * predicted with their depth stretched 1.25-1.3 times (best fit), and a painting turned on its bare depth reads back
+ * only 0.65-0.9 of the turn.
+ */
+export const depthRelief = 1.27;
+
+/** The landmarks with their depth (z) scaled by `factor`. */
+function inRelief(points: Float32Array, factor: number): Float32Array {
+  const out = Float32Array.from(points);
+  for (let i = 2; i < out.length; i += 3) out[i] = out[i]! * factor;
+  return out;
+}
+
+/**
+ * How a head that slides by `shift` (pixels) looks to a camera. The painting is a picture taken through a lens, so a
+ * head that moves across it without turning is seen from another angle (more of its inner side), and reads as turned
+ * to anyone who estimates pose through a perspective camera, as the driver's pose was: without this, a driver who sways
+ * or bobs while talking makes the painting turn and nod more than he does. The lens is MediaPipe's (63° vertical field
+ * of view), whose pose matrices the turn comes from, centred on the picture.
+ */
+function viewTurn(picture: { width: number; height: number }, centre: readonly number[], shift: readonly number[]): Float64Array {
+  const focal = picture.height / 2 / Math.tan((63 / 2) * (Math.PI / 180));
+  const from = [centre[0]! - picture.width / 2, centre[1]! - picture.height / 2, focal];
+  // Seen along the new line of sight, the head looks turned as if from the new line back onto the old one.
+  return rotationBetween([from[0]! + shift[0]!, from[1]! + shift[1]!, focal], from);
+}
+
+function multiply(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(9);
+  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out[i * 3 + j]! += a[i * 3 + k]! * b[k * 3 + j]!;
+  return out;
 }
 
 /**
@@ -120,8 +172,10 @@ function softLimit(v: [number, number, number], limit: number): [number, number,
   return v.map((value) => value * kept) as [number, number, number];
 }
 
+/** Forehead to chin of a face in relief, as the landmarks measure it. */
 function faceHeight(points: Float32Array): number {
-  return Math.hypot(points[10 * 3]! - points[152 * 3]!, points[10 * 3 + 1]! - points[152 * 3 + 1]!, points[10 * 3 + 2]! - points[152 * 3 + 2]!);
+  const depth = (points[10 * 3 + 2]! - points[152 * 3 + 2]!) / depthRelief;
+  return Math.hypot(points[10 * 3]! - points[152 * 3]!, points[10 * 3 + 1]! - points[152 * 3 + 1]!, depth);
 }
 
 function regionWeights(gains: TransferGains): Float32Array {

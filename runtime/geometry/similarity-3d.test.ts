@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySimilarity3d, fitSimilarity3d, invertSimilarity3d, scaleRotation } from './similarity-3d.ts';
+import { applyRotation, applySimilarity3d, fitSimilarity3d, invertSimilarity3d, rotationBetween, scaleRotation } from './similarity-3d.ts';
 
 function rotationAbout(axis: [number, number, number], degrees: number): Float64Array {
   const length = Math.hypot(...axis);
@@ -35,5 +35,18 @@ describe('fitSimilarity3d', () => {
     rotationAbout([0, 1, 0], 20).forEach((value, i) => expect(half[i]).toBeCloseTo(value, 6));
     const none = scaleRotation(rotationAbout([1, 0, 0], 30), 0);
     Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1).forEach((value, i) => expect(none[i]).toBeCloseTo(value, 9));
+  });
+});
+
+describe('rotationBetween', () => {
+  it('turns one direction onto another by the smallest turn, and is the identity between equal ones', () => {
+    const turn = rotationBetween([1, 2, 10], [-3, 1, 9]);
+    const turned = applyRotation(turn, [1, 2, 10]);
+    const target = [-3, 1, 9].map((v) => (v * Math.hypot(1, 2, 10)) / Math.hypot(-3, 1, 9));
+    turned.forEach((value, i) => expect(value).toBeCloseTo(target[i]!, 9));
+    // The axis is perpendicular to both: a direction along it stays put.
+    const axis = [2 * 9 - 10 * 1, 10 * -3 - 1 * 9, 1 * 1 - 2 * -3];
+    applyRotation(turn, axis).forEach((value, i) => expect(value).toBeCloseTo(axis[i]!, 9));
+    expect(Array.from(rotationBetween([0, 0, 5], [0, 0, 1]))).toEqual([1, 0, 0, 0, 1, 0, 0, 0, 1]);
   });
 });
