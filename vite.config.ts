@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-// The tests' config; the editor's build has its own (editor/vite.config.ts).
+// The tests' config; the editor's build has its own (editor/server/vite.config.ts).
 export default defineConfig({
   test: {
     include: ['runtime/**/*.test.ts', 'nodes/**/*.test.ts', 'models/**/*.test.ts', 'editor/**/*.test.ts', 'test/**/*.test.ts'],

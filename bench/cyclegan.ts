@@ -8,11 +8,11 @@ import type { GraphDocument } from '../runtime/graph/document.ts';
 import { timedSession } from '../runtime/executor.ts';
 import type { Host } from '../runtime/host.ts';
 import type { RgbaImage } from '../runtime/image.ts';
-import { importModel } from '../runtime/node/model-store/index.ts';
+import { importModel } from '../models/store/index.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { defaultParams } from '../runtime/params.ts';
 import { workingSize } from '../runtime/style/working-size.ts';
-import { styleGenerator, styleGeneratorEntry, styleGeneratorUnavailable } from '../test/support/style-generator.ts';
+import { styleGenerator, styleGeneratorEntry, styleGeneratorUnavailable } from '../support/style-generator.ts';
 
 /** The speed asked of the node with the full generator at a working resolution of 256x256. */
 export const targetFps = 10;

@@ -8,8 +8,8 @@ import { checkGraph } from '../runtime/graph/load.ts';
 import { applyOverrides } from '../runtime/graph/overrides.ts';
 import { readGraphFile } from '../runtime/node/graph-file.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
-import { requireTorch } from '../runtime/node/train/python-torch.ts';
-import { runCli } from '../test/support/cli.ts';
+import { requireTorch } from '../models/train/python-torch.ts';
+import { runCli } from '../support/cli.ts';
 
 export interface TrainingFigures {
   preset: string;

@@ -3,8 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { buildEditor, serveEditor } from '../runtime/node/cli/editor-command.ts';
-import { hasChromium, launchChromium } from '../test/browser/chromium.ts';
+import { buildEditor, serveEditor } from '../cli/editor-command.ts';
+import { hasChromium, launchChromium } from '../support/chromium.ts';
 
 /** The editor's redraw target after a moved slider, 512x512, on this machine. */
 export const redrawTargetMs = 150;

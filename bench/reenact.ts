@@ -8,9 +8,9 @@ import { runGraph } from '../runtime/executor.ts';
 import type { GraphDocument } from '../runtime/graph/document.ts';
 import { checkGraph } from '../runtime/graph/load.ts';
 import { applyOverrides } from '../runtime/graph/overrides.ts';
-import { findModel, importModel } from '../runtime/node/model-store/index.ts';
+import { findModel, importModel } from '../models/store/index.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
-import { liveportraitStandins, standinsUnavailable } from '../test/support/liveportrait-standins.ts';
+import { liveportraitStandins, standinsUnavailable } from '../support/liveportrait-standins.ts';
 
 export interface ReenactFigures {
   case: string;

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFiles, makeClip, makeTempDir, runCli } from './support/cli.ts';
+import { listFiles, makeClip, makeTempDir, runCli } from '../support/cli.ts';
 
 /** Each broken input must give one line naming the file and what is wrong, a non-zero exit and no output at all. */
 let dir: { path: string; remove: () => Promise<void> };

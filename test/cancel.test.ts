@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFiles, makeClip, makeTempDir, spawnCli } from './support/cli.ts';
+import { listFiles, makeClip, makeTempDir, spawnCli } from '../support/cli.ts';
 
 let dir: { path: string; remove: () => Promise<void> };
 let clip: string;

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runCli } from './support/cli.ts';
+import { makeTempDir, runCli } from '../support/cli.ts';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeAll(async () => {

@@ -7,9 +7,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtInCatalog } from '../runtime/models/catalog.ts';
-import { makeTempDir, repoRoot, runCli, type CliResult } from './support/cli.ts';
-import { testPython as python, torchMissing } from './support/python-torch.ts';
+import { builtInCatalog } from '../models/catalog.ts';
+import { makeTempDir, repoRoot, runCli, type CliResult } from '../support/cli.ts';
+import { testPython as python, torchMissing } from '../support/python-torch.ts';
 
 /**
  * CycleGAN generators into the model store, end to end: checkpoints with the authors' key layout and random weights,

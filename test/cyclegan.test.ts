@@ -4,9 +4,9 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { modelProblem } from '../runtime/node/model-store/index.ts';
-import { hasSharedMedia, listFiles, makeClip, makeTempDir, probeFile, psnr, runCli, sharedMedia } from './support/cli.ts';
-import { styleCheckpoint, styleGenerator, styleGeneratorUnavailable, writeStyleCatalog } from './support/style-generator.ts';
+import { modelProblem } from '../models/store/index.ts';
+import { hasSharedMedia, listFiles, makeClip, makeTempDir, probeFile, psnr, runCli, sharedMedia } from '../support/cli.ts';
+import { styleCheckpoint, styleGenerator, styleGeneratorUnavailable, writeStyleCatalog } from '../support/style-generator.ts';
 
 const exec = promisify(execFile);
 const preset = 'presets/painting-style.json';

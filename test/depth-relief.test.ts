@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depthRelief } from '../runtime/face2face/expression-transfer.ts';
 import { rigidLandmarks } from '../runtime/face2face/face-regions.ts';
 import { applyRotation, relativeRotationInImage } from '../runtime/geometry/similarity-3d.ts';
-import { hasSharedMedia, makeTempDir, runCli, sharedMedia } from './support/cli.ts';
+import { hasSharedMedia, makeTempDir, runCli, sharedMedia } from '../support/cli.ts';
 
 /*
  * Face2Face turns a painting on its landmarks' depth stretched by `depthRelief`. The figure is measured, and this

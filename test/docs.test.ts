@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { readmePath, withGeneratedSections } from '../runtime/node/cli/write-docs.ts';
+import { readmePath, withGeneratedSections } from '../cli/write-docs.ts';
 
 describe('README', () => {
   it('carries the CLI and node reference as generated from the code (run `npm run docs` after changing either)', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFiles, makeTempDir, runCli, spawnCli } from './support/cli.ts';
+import { listFiles, makeTempDir, runCli, spawnCli } from '../support/cli.ts';
 
 describe('vivify editor', () => {
   it('builds the editor where needed, serves it on the asked-for port, opens nothing, and stops on Ctrl-C', async () => {

@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvalReport } from '../runtime/node/cli/eval-command.ts';
-import { hasSharedMedia, makeTempDir, runCli, sharedMedia } from './support/cli.ts';
+import type { EvalReport } from '../cli/eval-command.ts';
+import { hasSharedMedia, makeTempDir, runCli, sharedMedia } from '../support/cli.ts';
 
 async function evaluate(args: string[]): Promise<EvalReport> {
   const result = await runCli(['eval', ...args, '--json']);

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { meanFaceLandmarks, meanFacePoints } from '../runtime/align/mean-face.ts';
-import type { FaceSetDocument } from '../runtime/node/cli/extract-command.ts';
-import { hasSharedMedia, makeClip, makeTempDir, runCli, sharedMedia } from './support/cli.ts';
+import type { FaceSetDocument } from '../cli/extract-command.ts';
+import { hasSharedMedia, makeClip, makeTempDir, runCli, sharedMedia } from '../support/cli.ts';
 
 async function readSet(folder: string): Promise<FaceSetDocument> {
   return JSON.parse(await readFile(join(folder, 'alignments.json'), 'utf8')) as FaceSetDocument;

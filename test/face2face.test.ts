@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EvalReport } from '../runtime/node/cli/eval-command.ts';
+import type { EvalReport } from '../cli/eval-command.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
-import { hasSharedMedia, listFiles, makeTempDir, probeFile, repoRoot, runCli, sharedMedia } from './support/cli.ts';
+import { hasSharedMedia, listFiles, makeTempDir, probeFile, repoRoot, runCli, sharedMedia } from '../support/cli.ts';
 
 const exec = promisify(execFile);
 const preset = 'presets/animate-painting.json';

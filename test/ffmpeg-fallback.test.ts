@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeClip, makeTempDir, probeFile, runCli } from './support/cli.ts';
+import { makeClip, makeTempDir, probeFile, runCli } from '../support/cli.ts';
 
 const packaged = join('node_modules', '@ffmpeg-installer', `${process.platform}-${process.arch}`, 'ffmpeg');
 

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { irisDepthFrom } from '../models/face-landmarker/landmark-refinement.ts';
 import type { FaceLandmarks } from '../runtime/face.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
-import { hasSharedMedia, makeClip, makeTempDir, probeFile, runCli, sharedMedia } from './support/cli.ts';
+import { hasSharedMedia, makeClip, makeTempDir, probeFile, runCli, sharedMedia } from '../support/cli.ts';
 import { point, videoLandmarks } from './support/landmarks.ts';
 
 // Landmark indices in MediaPipe's 478-point topology.

@@ -5,11 +5,11 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CatalogSignature } from '../runtime/models/catalog.ts';
+import type { CatalogSignature } from '../models/catalog.ts';
 import { encodeModel, makeModel, makeNode, makeTensor, valueInfo } from '../runtime/onnx/onnx-graph.ts';
-import { formatBytes } from '../runtime/node/model-store/byte-size.ts';
-import { modelFilePath, modelProblem, resolveModelsDir } from '../runtime/node/model-store/index.ts';
-import { makeTempDir, runCli } from './support/cli.ts';
+import { formatBytes } from '../models/store/byte-size.ts';
+import { modelFilePath, modelProblem, resolveModelsDir } from '../models/store/index.ts';
+import { makeTempDir, runCli } from '../support/cli.ts';
 
 /**
  * The model store end to end: the real `vivify models` CLI against a local HTTP server (with Range support, and

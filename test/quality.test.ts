@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasSharedMedia, makeTempDir } from './support/cli.ts';
+import { hasSharedMedia, makeTempDir } from '../support/cli.ts';
 import { faceCrop, renderAndScore, type ScoredRender, worstFrames, worstFramesSheet } from './support/quality.ts';
 
 /*

@@ -5,8 +5,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import type { DetectedFace } from '../runtime/face-detector.ts';
-import { hasSharedMedia, listFiles, makeTempDir, probeFile, runCli, sharedMedia } from './support/cli.ts';
-import { liveportraitStandins, standinsUnavailable } from './support/liveportrait-standins.ts';
+import { hasSharedMedia, listFiles, makeTempDir, probeFile, runCli, sharedMedia } from '../support/cli.ts';
+import { liveportraitStandins, standinsUnavailable } from '../support/liveportrait-standins.ts';
 
 const exec = promisify(execFile);
 const preset = 'presets/reenact-painting.json';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { faceMotion } from '../runtime/eval/face-motion.ts';
 import type { FaceLandmarks } from '../runtime/face.ts';
 import { ReferencePicker } from '../runtime/face2face/reference-face.ts';
-import { hasSharedMedia, makeTempDir, probeFile, psnr, runCli, sharedMedia } from './support/cli.ts';
+import { hasSharedMedia, makeTempDir, probeFile, psnr, runCli, sharedMedia } from '../support/cli.ts';
 import { videoLandmarks } from './support/landmarks.ts';
 
 const exec = promisify(execFile);

@@ -1,7 +1,7 @@
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFiles, makeClip, makeTempDir, probeFile, psnr, runCli } from './support/cli.ts';
+import { listFiles, makeClip, makeTempDir, probeFile, psnr, runCli } from '../support/cli.ts';
 
 const passthrough = 'presets/passthrough.json';
 let dir: { path: string; remove: () => Promise<void> };

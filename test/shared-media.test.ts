@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasSharedMedia, makeTempDir, probeFile, psnr, runCli, sharedMedia } from './support/cli.ts';
+import { hasSharedMedia, makeTempDir, probeFile, psnr, runCli, sharedMedia } from '../support/cli.ts';
 
 // Needs ../shared/media (the real driving videos); skipped with a printed reason where it is absent.
 describe.skipIf(!hasSharedMedia)('passthrough on the real driving video d20', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createNodeFaceDetector } from '../runtime/node/mediapipe/node-face-detector.ts';
 import { createThreadedFaceDetector } from '../runtime/node/mediapipe/threaded-face-detector.ts';
 import { readImageFile } from '../runtime/node/image-file.ts';
-import { hasSharedMedia, sharedMedia } from './support/cli.ts';
+import { hasSharedMedia, sharedMedia } from '../support/cli.ts';
 
 // Needs ../shared/media: paintings with faces.
 describe.skipIf(!hasSharedMedia)('the landmarker on a worker thread', () => {

@@ -4,8 +4,8 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasSharedMedia, makeTempDir, runCli, sharedMedia, type CliResult } from './support/cli.ts';
-import { torchMissing } from './support/python-torch.ts';
+import { hasSharedMedia, makeTempDir, runCli, sharedMedia, type CliResult } from '../support/cli.ts';
+import { torchMissing } from '../support/python-torch.ts';
 
 /**
  * `vivify train cyclegan` end to end on this machine's CPU: 128 px PNG crops cut with ffmpeg from the shared driving

@@ -9,8 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alignFace } from '../runtime/align/face-align.ts';
 import { applyAffine } from '../runtime/geometry/affine.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
-import { hasSharedMedia, makeTempDir, probeFile, runCli, sharedMedia, spawnCli, type CliResult } from './support/cli.ts';
-import { torchMissing } from './support/python-torch.ts';
+import { hasSharedMedia, makeTempDir, probeFile, runCli, sharedMedia, spawnCli, type CliResult } from '../support/cli.ts';
+import { torchMissing } from '../support/python-torch.ts';
 import { extractFaces, faceVideos, withoutListing } from './support/face-crops.ts';
 
 /**

@@ -2,16 +2,12 @@
  * Derives the fixed mean face that `runtime/align/mean-face.ts` holds, from real frontal faces: the 478 MediaPipe
  * landmarks of every near-frontal frame of a few talking-head videos. Run by hand, never by the app:
  *
- *   npx tsx models/mean-face/derive-mean-face.ts [--write] video...
+ *   npx tsx tools/derive-mean-face.ts [--write] video...
  *
  * (default videos: d0, d18, d20 and d13 of ../shared/media/driving). It prints the source of mean-face.ts, or with
  * --write replaces the file. The template is versioned by name: changing it means a new name (v2), since crops
  * extracted with one template do not fit a model trained on another.
  */
-import { writeFile } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { headAngles } from '../../runtime/eval/face-motion.ts';
 import { ovalLandmarks } from '../../runtime/face2face/warp-points.ts';
 import { type Affine, applyAffine, similarityTransform } from '../../runtime/geometry/affine.ts';
 
@@ -191,45 +187,4 @@ function boxOf(points: Float64Array, indices: readonly number[]): MeanFace['oval
   const xs = indices.map((i) => points[i * 2]!);
   const ys = indices.map((i) => points[i * 2 + 1]!);
   return { left: Math.min(...xs), top: Math.min(...ys), right: Math.max(...xs), bottom: Math.max(...ys) };
-}
-
-/** The raw landmarks (no smoothing, no gap filling) of every frontal frame of `videos`, found in video mode. */
-async function frontalFaces(videos: string[]): Promise<Float32Array[]> {
-  const { createNodeHost } = await import('../../runtime/node/node-host.ts');
-  const host = createNodeHost();
-  const faces: Float32Array[] = [];
-  for (const path of videos) {
-    const reader = await host.openVideo(path, { start: 0 });
-    const detector = await host.createFaceDetector({ mode: 'video', maxFaces: 1, minConfidence: 0.5 });
-    try {
-      for (let frame = await reader.next(), index = 0; frame; frame = await reader.next(), index++) {
-        const [face] = await detector.detect(frame, Math.round((index * 1000) / reader.info.fps));
-        if (!face) continue;
-        const { yaw, pitch } = headAngles(face.transform);
-        if (Math.abs(yaw) <= frontalDegrees && Math.abs(pitch) <= frontalDegrees) faces.push(face.points);
-      }
-    } finally {
-      detector.close();
-      await reader.close();
-    }
-  }
-  return faces;
-}
-
-async function main(args: string[]): Promise<void> {
-  const write = args.includes('--write');
-  const given = args.filter((arg) => arg !== '--write');
-  const root = fileURLToPath(new URL('../..', import.meta.url));
-  const videos = given.length > 0 ? given.map((path) => resolve(path)) : ['d0', 'd18', 'd20', 'd13'].map((name) => resolve(root, '..', 'shared', 'media', 'driving', `${name}.mp4`));
-  const mean = deriveMeanFace(await frontalFaces(videos));
-  const source = meanFaceSource(mean, videos.map((path) => basename(path)));
-  if (write) await writeFile(resolve(root, 'runtime', 'align', 'mean-face.ts'), source);
-  else process.stdout.write(source);
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
 }

@@ -5,7 +5,7 @@ import { modelSessionFrom } from '../onnx/ort-session.ts';
 /**
  * ONNX models in the page: onnxruntime-web's JSEP build, which has both the WebGPU provider and the wasm CPU one. Its
  * wasm and the module that loads it come from the editor's own server (nothing from a CDN), under this folder of its
- * base URL: editor/vite-assets-plugin.ts serves and emits these files there.
+ * base URL: editor/server/vite-assets-plugin.ts serves and emits these files there.
  */
 export const onnxruntimeWebFolder = 'vendor/onnxruntime';
 export const onnxruntimeWebFiles = ['ort-wasm-simd-threaded.jsep.mjs', 'ort-wasm-simd-threaded.jsep.wasm'] as const;

@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../test/support/cli.ts';
+import { makeTempDir } from '../../support/cli.ts';
 import { readImageFile } from './image-file.ts';
 
 /** A 3x2 picture with a red top-left pixel and a blue bottom-right one, the rest white. */

@@ -4,7 +4,7 @@ import { type ProviderRequest, resolveProvider } from './execution-providers.ts'
 import { readImageFile } from './image-file.ts';
 import { createThreadedFaceDetector } from './mediapipe/threaded-face-detector.ts';
 import { checkOutputPath } from './output-file.ts';
-import { modelFilePath, modelProblem, resolveModelsDir } from './model-store/index.ts';
+import { modelFilePath, modelProblem, resolveModelsDir } from '../../models/store/index.ts';
 import { openNodeModel } from './onnx-session.ts';
 import { openVideoFile } from './video-reader.ts';
 import { createVideoFileWriter } from './video-writer.ts';

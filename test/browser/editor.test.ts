@@ -6,13 +6,13 @@ import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { psnr as pixelPsnr } from '../../runtime/eval/pixel-fidelity.ts';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
-import { buildEditor, serveEditor } from '../../runtime/node/cli/editor-command.ts';
+import { buildEditor, serveEditor } from '../../cli/editor-command.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { hasSharedMedia, makeTempDir, probeFile, psnr, repoRoot, runCli, sharedMedia } from '../support/cli.ts';
-import { liveportraitStandins, standinsUnavailable } from '../support/liveportrait-standins.ts';
+import { hasSharedMedia, makeTempDir, probeFile, psnr, repoRoot, runCli, sharedMedia } from '../../support/cli.ts';
+import { liveportraitStandins, standinsUnavailable } from '../../support/liveportrait-standins.ts';
 import { builtInNodes } from '../../nodes/index.ts';
-import { hasChromium, launchChromium } from './chromium.ts';
+import { hasChromium, launchChromium } from '../../support/chromium.ts';
 
 interface EditorHooks {
   document(): GraphDocument;

@@ -5,8 +5,8 @@ import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFaceLandmarkerBundle } from '../../models/face-landmarker/build-bundle.ts';
 import { createNodeHost } from '../../runtime/node/node-host.ts';
-import { hasSharedMedia, makeTempDir, repoRoot, sharedMedia } from '../support/cli.ts';
-import { hasChromium, launchChromium } from './chromium.ts';
+import { hasSharedMedia, makeTempDir, repoRoot, sharedMedia } from '../../support/cli.ts';
+import { hasChromium, launchChromium } from '../../support/chromium.ts';
 
 // Needs Debian's chromium (installed by .ci/run) and the shared paintings.
 describe.skipIf(!hasChromium || !hasSharedMedia)('landmarks in the browser host', () => {

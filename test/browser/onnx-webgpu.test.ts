@@ -4,12 +4,12 @@ import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editorAssetsPlugin } from '../../editor/vite-assets-plugin.ts';
+import { editorAssetsPlugin } from '../../editor/server/vite-assets-plugin.ts';
 import { encodeModel, makeModel, makeNode, valueInfo } from '../../runtime/onnx/onnx-graph.ts';
-import { makeTempDir, repoRoot } from '../support/cli.ts';
+import { makeTempDir, repoRoot } from '../../support/cli.ts';
 import { type SeededInputs, seededInputs, warpingStandinInputs, warpingStandinModel } from '../support/warping-standin.ts';
-import { liveportraitStandins, standinsUnavailable } from '../support/liveportrait-standins.ts';
-import { hasChromium, launchChromium } from './chromium.ts';
+import { liveportraitStandins, standinsUnavailable } from '../../support/liveportrait-standins.ts';
+import { hasChromium, launchChromium } from '../../support/chromium.ts';
 
 interface RunResult {
   provider: string;

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { psnr } from '../../runtime/eval/pixel-fidelity.ts';
 import type { RgbaImage } from '../../runtime/image.ts';
 import { createNodeHost } from '../../runtime/node/node-host.ts';
-import { hasSharedMedia, makeTempDir, probeFile, repoRoot, sharedMedia } from '../support/cli.ts';
-import { hasChromium, launchChromium } from './chromium.ts';
+import { hasSharedMedia, makeTempDir, probeFile, repoRoot, sharedMedia } from '../../support/cli.ts';
+import { hasChromium, launchChromium } from '../../support/chromium.ts';
 import type { VideoIoPage } from './pages/video-io-page.ts';
 
 const exec = promisify(execFile);

@@ -1,6 +1,6 @@
 import { cp, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runCli, sharedMedia } from './cli.ts';
+import { runCli, sharedMedia } from '../../support/cli.ts';
 
 /**
  * Training faces for tests, made as users make them: `vivify extract` on two shared talking-head videos of different

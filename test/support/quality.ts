@@ -7,10 +7,10 @@ import { createRegistry } from '../../nodes/index.ts';
 import { runGraph } from '../../runtime/executor.ts';
 import { checkGraph } from '../../runtime/graph/load.ts';
 import { applyOverrides } from '../../runtime/graph/overrides.ts';
-import { type EvalReport, evaluate } from '../../runtime/node/cli/eval-command.ts';
+import { type EvalReport, evaluate } from '../../cli/eval-command.ts';
 import { readGraphFile } from '../../runtime/node/graph-file.ts';
 import { createNodeHost } from '../../runtime/node/node-host.ts';
-import { repoRoot, runCli, sharedMedia } from './cli.ts';
+import { repoRoot, runCli, sharedMedia } from '../../support/cli.ts';
 
 const exec = promisify(execFile);
 

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { makeTempDir } from '../../../test/support/cli.ts';
+import { makeTempDir } from '../../../support/cli.ts';
 import { recordedBundleSha256 } from '../../../models/face-landmarker/build-bundle.ts';
 
 describe('the cached landmarker bundle', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { buildFaceLandmarkerBundle, faceLandmarkerSourceKey } from '../../../models/face-landmarker/build-bundle.ts';
-import { modelsFolder } from '../models-folder.ts';
+import { modelsFolder } from '../../../models/store/models-folder.ts';
 import { writeOutputFile } from '../output-file.ts';
 
 interface BundleRecord {

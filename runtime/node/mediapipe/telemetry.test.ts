@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readImageFile } from '../image-file.ts';
 import { createNodeFaceDetector } from './node-face-detector.ts';
-import { hasSharedMedia, sharedMedia } from '../../../test/support/cli.ts';
+import { hasSharedMedia, sharedMedia } from '../../../support/cli.ts';
 
 // Needs ../shared/media for a face; the landmarker runs in this test's own process.
 describe.skipIf(!hasSharedMedia)("MediaPipe's usage posts", () => {

@@ -1,0 +1,216 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { providerRequests } from '../runtime/node/execution-providers.ts';
+import { doctorCommand } from './doctor-command.ts';
+import { editorCommand } from './editor-command.ts';
+import { evalCommand } from './eval-command.ts';
+import { extractCommand, extractSizes } from './extract-command.ts';
+import { landmarksCommand } from './landmarks-command.ts';
+import {
+  modelsImportCommand,
+  modelsListCommand,
+  modelsPathCommand,
+  modelsPullCommand,
+  modelsRemoveCommand,
+  modelsVerifyCommand,
+} from './models-command.ts';
+import { nodesCommand } from './nodes-command.ts';
+import { renderCommand } from './render-command.ts';
+import { cycleganPresets, deepfakesPresets, trainCycleganCommand, trainDeepfakesCommand } from './train-command.ts';
+import { validateCommand } from './validate-command.ts';
+
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** A whole number of at least `min`, for numeric options (commander turns the error into a usage message). */
+const wholeNumber = (min: number) => (value: string) => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < min) throw new InvalidArgumentError(`expected a whole number, at least ${min}`);
+  return number;
+};
+
+/** The `vivify` command line. Every option is defined once, here; the README's CLI reference is generated from it. */
+export function createProgram(): Command {
+  const program = new Command('vivify')
+    .description('Make portraits and paintings talk: render Vivify graphs from the command line.')
+    .version(version)
+    .showSuggestionAfterError()
+    .exitOverride();
+  const debug = new Option('--debug', 'print stack traces with errors');
+  const modelsDir = new Option('--models-dir <dir>', 'the model store folder (default: VIVIFY_MODELS_DIR, else vivify/models in the user cache folder)');
+
+  program
+    .command('render')
+    .description('Render a graph to video. The graph is a .json document, or a video Vivify rendered (its graph is inside).')
+    .argument('<graph>', 'graph document (.json) or a video rendered by Vivify')
+    .option('--source <file>', "the picture to animate (sets the graph's source input)")
+    .option('--driving <file>', "the driving video (sets the graph's driving input)")
+    .option('-o, --output <file>', "the MP4 to write (sets the graph's output input)")
+    .option('--set <node.param=value>', 'set one parameter; repeat for more', collect, [])
+    .option('--frames <A:B>', 'render frames A to B-1 only (0-based; A: or :B also work)')
+    .addOption(new Option('--provider <name>', 'where ONNX models run').choices(providerRequests).default('auto'))
+    .option('--force', 'replace the output if it exists')
+    .option('--json', 'print progress and the summary as JSON lines')
+    .addOption(modelsDir)
+    .addOption(debug)
+    .action(renderCommand);
+
+  program
+    .command('landmarks')
+    .description('Find the face in a picture or a video and write its 478 landmarks as JSON and/or drawn over it.')
+    .argument('<input>', 'a picture (JPEG, PNG, WebP...) or a video')
+    .option('--json <file>', 'write the landmarks (pixels) and head pose of every frame as JSON')
+    .option('--overlay <file>', 'write the mesh drawn over the input: a .png for a picture, an .mp4 for a video')
+    .option('--set <face.param=value>', 'set a face-landmarks parameter (select, faceIndex, smoothing...); repeat for more', collect, [])
+    .option('--force', 'replace outputs that exist')
+    .addOption(new Option('--progress-json', 'print progress as JSON lines').hideHelp())
+    .addOption(debug)
+    .action(landmarksCommand);
+
+  program
+    .command('extract')
+    .description(
+      'Find the face in every frame of pictures and videos, align it onto the mean face and write square crops with their ' +
+        'face masks and one alignments.json: the face set DeepFakes trains on. Frames without a face, and blurred ones, are skipped.',
+    )
+    .argument('<input...>', 'pictures, videos, or folders of them (their subfolders too, one level down)')
+    .requiredOption('--out <dir>', 'the folder to write the crops, masks/ and alignments.json into')
+    .addOption(new Option('--size <px>', 'the side of the square crops').choices(extractSizes).default('256'))
+    .option('--force', 'replace a face set already in the folder')
+    .option('--json', 'print the summary as JSON')
+    .addOption(debug)
+    .action(extractCommand);
+
+  program
+    .command('eval')
+    .description('Measure how faithfully an output follows its driver: correlations of mouth, eyes and head angles; with the source, how much of the picture is kept.')
+    .argument('<output>', 'the rendered video')
+    .requiredOption('--driving <file>', 'the driving video it was rendered from')
+    .option('--source <file>', 'the source picture: adds first-frame PSNR, the change of pixels far from the face and picture damage (ΔE of the face warped back onto the picture)')
+    .option('--json', 'print the report as JSON')
+    .addOption(debug)
+    .action(evalCommand);
+
+  program
+    .command('validate')
+    .description('Check a graph document and list every problem, each with its JSON path.')
+    .argument('<graph>', 'graph document (.json) or a video rendered by Vivify')
+    .option('--json', 'print the result as JSON')
+    .addOption(debug)
+    .action(validateCommand);
+
+  program
+    .command('nodes')
+    .description('List the node types with their ports and parameters.')
+    .option('--json', 'print the definitions as JSON')
+    .addOption(debug)
+    .action(nodesCommand);
+
+  program
+    .command('editor')
+    .description('Serve the graph editor on this machine (building it first where needed); open the printed address in a browser.')
+    .option('--port <n>', 'the port to listen on (0 picks a free one)', '5180')
+    .option('--host <address>', 'the address to listen on', '127.0.0.1')
+    .option('--rebuild', 'build the editor again even where the build is current')
+    .addOption(modelsDir)
+    .addOption(debug)
+    .action(editorCommand);
+
+  program
+    .command('doctor')
+    .description('Check this machine: ffmpeg, onnxruntime providers, GPU, the models folder.')
+    .option('--json', 'print the checks as JSON')
+    .addOption(debug)
+    .action(doctorCommand);
+
+  const models = program
+    .command('models')
+    .description(
+      'The model store: large ONNX weights some nodes need, never downloaded unless you ask. ' +
+        '`models list` shows the catalog and what is installed; `models pull <id>` downloads a model (resumable, checked by sha256 and signature); ' +
+        '`models import <id> <dir-or-files...>` takes files you already have; `models import cyclegan <checkpoint.pth>` converts a CycleGAN generator; ' +
+        '`models verify [id]` re-checks the hashes; ' +
+        '`models path <id>` prints its folder; `models remove <id>` deletes it. `--json` prints list, pull and verify as JSON.',
+    )
+    .addOption(modelsDir)
+    .addOption(debug);
+  const json = new Option('--json', 'print the result as JSON');
+  models.command('list').description('List the catalog: title, task, licence, size and what is installed.').addOption(json).action(modelsListCommand);
+  models
+    .command('pull')
+    .description('Download a model into the store, resuming an interrupted download; checks each file before installing it.')
+    .argument('<id>', 'the model id, as listed by vivify models list')
+    .addOption(json)
+    .action(modelsPullCommand);
+  models
+    .command('import')
+    .description(
+      'Install a model from files you already have: each is picked by name and checked against the catalog (a CycleGAN style of the catalog takes its .pth checkpoint). ' +
+        '`import cyclegan <checkpoint.pth>` converts any CycleGAN ResNet generator checkpoint to ONNX with PyTorch, checks it with onnxruntime and registers it as a style model.',
+    )
+    .argument('<id>', 'the model id, or cyclegan to convert a CycleGAN generator checkpoint')
+    .argument('<dir-or-files...>', 'folders holding the files, or the files themselves')
+    .option('--name <id>', 'with cyclegan: the model id in the store (default: cyclegan-<the checkpoint file name>)')
+    .option('--licence <text>', "with cyclegan: the weights' licence, as listed (default: \"the checkpoint's\")")
+    .action(modelsImportCommand);
+  models
+    .command('verify')
+    .description('Hash the installed files again and compare them with the catalog or the lock.')
+    .argument('[id]', 'one model (default: every model in the store)')
+    .addOption(json)
+    .action(modelsVerifyCommand);
+  models.command('path').description("Print an installed model's folder.").argument('<id>', 'the model id').action(modelsPathCommand);
+  models.command('remove').description('Delete a model from the store, with its lock entries.').argument('<id>', 'the model id').action(modelsRemoveCommand);
+
+  const train = program
+    .command('train')
+    .description(
+      'Train a model on faces you extracted (vivify extract), export it to ONNX and register it in the model store. ' +
+        '`train deepfakes --a <faces> --b <faces> --out <dir>` trains the 2017 DeepFakes face swap; `train cyclegan --a <pngs> --b <pngs> --out <dir>` trains a CycleGAN style (both need PyTorch); Ctrl-C saves a checkpoint and `--resume` continues.',
+    );
+  train
+    .command('deepfakes')
+    .description(
+      "Train a DeepFakes face swap: one shared encoder, a decoder per person. Runs models/train/deepfakes.py with PyTorch (CUDA where it sees a GPU, else the CPU), " +
+        'checks the exported ONNX files with onnxruntime and registers them in the model store for the deepfakes node.',
+    )
+    .option('--a <dir>', "person A's aligned faces (a vivify extract folder, or a folder of .png crops with masks/)")
+    .option('--b <dir>', "person B's aligned faces")
+    .addOption(new Option('--preset <name>', 'model size: small trains in minutes on a CPU; original is the 2017 model; large is 128 px for a GPU').choices(deepfakesPresets))
+    .option('--size <px>', "face size in pixels, a multiple of 16 (default: the preset's)", wholeNumber(32))
+    .option('--batch <n>', "faces of each person per iteration (default: the preset's)", wholeNumber(1))
+    .option('--preview-every <n>', 'write previews/preview_<iteration>.png every n iterations (default 500; 0: only at the end)', wholeNumber(0))
+    .option('--name <id>', 'the model id in the store (default: deepfakes-<name of --out>)')
+    .action(trainDeepfakesCommand);
+  train
+    .command('cyclegan')
+    .description(
+      'Train a CycleGAN style model between two folders of pictures (A: e.g. video frames, B: e.g. paintings): two ResNet generators, two PatchGAN discriminators, ' +
+        'the authors\' losses and schedule. Runs models/train/cyclegan_train.py with PyTorch (CUDA where it sees a GPU, else the CPU), checks both ONNX exports ' +
+        'with onnxruntime and registers them for the cyclegan node (generator.onnx A→B, generator_b2a.onnx B→A). Pictures must be PNG: vivify extract or ffmpeg makes them.',
+    )
+    .option('--a <dir>', 'domain A: a folder of .png pictures (video frames, vivify extract crops)')
+    .option('--b <dir>', 'domain B: a folder of .png pictures (paintings of one style)')
+    .addOption(new Option('--preset <name>', "model size: small (ngf 16, 3 blocks, 128 px) trains in minutes on a CPU; original is the authors' (ngf 64, 9 blocks, 256 px)").choices(cycleganPresets))
+    .option('--size <px>', "crop size in pixels, a multiple of 4 (default: the preset's)", wholeNumber(32))
+    .option('--batch <n>', "pictures of each domain per iteration (default: the preset's, 1)", wholeNumber(1))
+    .option('--preview-every <n>', 'write previews/preview_<iteration>.png (A, A→B, A→B→A, B, B→A, B→A→B) every n iterations (default 500; 0: only at the end)', wholeNumber(0))
+    .option('--name <id>', 'the model id in the store (default: cyclegan-<name of --out>)')
+    .action(trainCycleganCommand);
+
+  // The options both trainers take, in the order --help lists them after each trainer's own.
+  for (const trainer of train.commands) {
+    trainer
+      .requiredOption('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports')
+      .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's)", wholeNumber(0))
+      .option('--resume', 'continue the training in --out from its checkpoint (--a and --b may be left out)')
+      .option('--json', 'print progress and the result as JSON lines')
+      .addOption(modelsDir)
+      .addOption(debug);
+  }
+
+  const all = (command: Command): Command[] => [command, ...command.commands.flatMap(all)];
+  for (const command of all(program).slice(1)) command.exitOverride().showSuggestionAfterError();
+  return program;
+}

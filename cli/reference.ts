@@ -1,0 +1,50 @@
+import type { Command, Option } from 'commander';
+import type { AnyNodeDefinition } from '../runtime/node-definition.ts';
+import { describeParam } from '../runtime/params.ts';
+import type { NodeRegistry } from '../runtime/registry.ts';
+
+/** The node reference in Markdown, generated from the same definitions the executor runs. */
+export function nodeReferenceMarkdown(registry: NodeRegistry): string {
+  return registry
+    .list()
+    .map((definition) => nodeSection(definition))
+    .join('\n');
+}
+
+function nodeSection(definition: AnyNodeDefinition): string {
+  const lines = [`### \`${definition.type}\` (${definition.category}, version ${definition.version}): ${definition.title}`, '', definition.description, ''];
+  const ports = (kind: string, specs: Record<string, { type: string; help: string; optional?: boolean; maybe?: boolean }>) => {
+    for (const [name, spec] of Object.entries(specs)) {
+      const note = spec.optional ? ', optional' : spec.maybe ? ', may be absent' : '';
+      lines.push(`- ${kind} \`${name}\` (${spec.type}${note}): ${spec.help}`);
+    }
+  };
+  ports('input', definition.inputs);
+  ports('output', definition.outputs);
+  for (const [name, spec] of Object.entries(definition.params)) {
+    lines.push(`- param \`${name}\` (${describeParam(spec)}): ${spec.help}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The CLI reference in Markdown, generated from the commander program: one definition per option. */
+export function cliReferenceMarkdown(program: Command): string {
+  return program.commands
+    .map((command) => {
+      const usage = `vivify ${command.name()} ${command.usage()}`;
+      const options = command.options
+        .filter((option) => !option.hidden)
+        .map((option) => `- \`${option.flags}\`: ${optionText(option)}`);
+      return [`### \`${usage}\``, '', command.description(), '', ...options, ''].join('\n');
+    })
+    .join('\n');
+}
+
+function optionText(option: Option): string {
+  const extras: string[] = [];
+  if (option.argChoices) extras.push(`one of ${option.argChoices.join(', ')}`);
+  if (option.defaultValue !== undefined && !(Array.isArray(option.defaultValue) && option.defaultValue.length === 0)) {
+    extras.push(`default ${String(option.defaultValue)}`);
+  }
+  return `${option.description}${extras.length > 0 ? ` (${extras.join('; ')})` : ''}`;
+}

@@ -1,0 +1,87 @@
+import { resolve } from 'node:path';
+import { createRegistry } from '../nodes/index.ts';
+import { GraphError, UsageError } from '../runtime/errors.ts';
+import { runGraph } from '../runtime/executor.ts';
+import { checkGraph } from '../runtime/graph/load.ts';
+import { applyOverrides } from '../runtime/graph/overrides.ts';
+import type { GraphDocument } from '../runtime/graph/document.ts';
+import type { ProviderRequest } from '../runtime/node/execution-providers.ts';
+import { readGraphFile } from '../runtime/node/graph-file.ts';
+import { createNodeHost } from '../runtime/node/node-host.ts';
+import { displayPath } from '../runtime/node/paths.ts';
+import { jsonReporter, terminalReporter } from './progress-reporter.ts';
+
+export interface RenderOptions {
+  source?: string;
+  driving?: string;
+  output?: string;
+  set: string[];
+  frames?: string;
+  provider: ProviderRequest;
+  force?: boolean;
+  json?: boolean;
+  modelsDir?: string;
+}
+
+export async function renderCommand(graphPath: string, options: RenderOptions): Promise<void> {
+  const registry = createRegistry();
+  const host = createNodeHost({ provider: options.provider, modelsDir: options.modelsDir });
+  const frames = parseFrameRange(options.frames);
+  const loaded = await readGraphFile(graphPath, registry);
+  const inputs: Record<string, string> = {};
+  if (options.source !== undefined) inputs.source = options.source;
+  if (options.driving !== undefined) inputs.driving = options.driving;
+  if (options.output !== undefined) inputs.output = options.output;
+  // Paths typed on the command line are relative to the working folder.
+  const withOverrides = applyOverrides(loaded, registry, { inputs, sets: options.set }, (path) => resolve(path));
+  const { document, problems } = checkGraph(withOverrides, registry, { requireFiles: true });
+  if (!document) throw new GraphError(displayPath(graphPath), problems);
+
+  const controller = new AbortController();
+  const cancel = () => {
+    // A second Ctrl-C does not wait for the clean-up.
+    if (controller.signal.aborted) process.exit(130);
+    controller.abort();
+  };
+  process.on('SIGINT', cancel);
+  process.on('SIGTERM', cancel);
+  const reporter = options.json ? jsonReporter() : terminalReporter();
+  try {
+    const summary = await runGraph(document, {
+      registry,
+      host,
+      signal: controller.signal,
+      settings: { overwrite: Boolean(options.force), frames },
+      onProgress: (progress) => reporter.progress(progress),
+      onWarning: (warning) => reporter.warning(warning),
+    });
+    reporter.done(summary, outputPaths(document, registry).map(displayPath).join(', ') || undefined);
+  } finally {
+    reporter.stop();
+    process.off('SIGINT', cancel);
+    process.off('SIGTERM', cancel);
+  }
+}
+
+/** `A:B` (frames A to B-1, 0-based), `A:` (from A to the end), `:B` (the first B frames). */
+export function parseFrameRange(text: string | undefined): { start: number; end?: number } {
+  if (text === undefined) return { start: 0 };
+  const match = /^(\d*):(\d*)$/.exec(text.trim());
+  if (!match || (match[1] === '' && match[2] === '')) {
+    throw new UsageError(`--frames ${text}: expected A:B (0-based, B exclusive), A: or :B`);
+  }
+  const start = match[1] ? Number(match[1]) : 0;
+  const end = match[2] ? Number(match[2]) : undefined;
+  if (end !== undefined && end <= start) throw new UsageError(`--frames ${text}: the end must come after the start`);
+  return end === undefined ? { start } : { start, end };
+}
+
+function outputPaths(document: GraphDocument, registry: ReturnType<typeof createRegistry>): string[] {
+  return Object.values(document.nodes).flatMap((node) => {
+    const specs = registry.get(node.type)?.params ?? {};
+    return Object.entries(specs)
+      .filter(([, spec]) => spec.kind === 'file' && spec.role === 'output')
+      .map(([name]) => String(node.params[name] ?? ''))
+      .filter(Boolean);
+  });
+}
