@@ -6,7 +6,7 @@ import { localModelIdProblem, modelFolder, registerLocalModel, resolveModelsDir 
 import { checkExport, exportTolerance } from '../models/train/export-check.ts';
 import { requireTorch, trainingPython } from '../models/train/python-torch.ts';
 import { checkCycleganReference, cycleganSignature, cycleganTolerance } from '../models/convert/cyclegan-convert.ts';
-import { cycleganHomepage } from '../models/convert/cyclegan-import.ts';
+import { cycleganHomepage, defaultCycleganId } from '../models/convert/cyclegan-import.ts';
 import { cycleganTrainScript, runTrainer, type TrainerScript } from '../models/train/run-trainer.ts';
 import {
   cycleganMetadata,
@@ -250,7 +250,8 @@ export async function trainCycleganCommand(options: TrainCycleganOptions): Promi
   type Losses = NonNullable<CycleganMetadata['loss']['last']>;
   await trainCommand(options, {
     trainer: 'cyclegan',
-    defaultId: defaultCycleganId,
+    // cyclegan-<the model folder's name>, made a valid id.
+    defaultId: (modelDir: string) => defaultCycleganId(basename(modelDir)),
     noFolders: '--a and --b name the two folders of .png pictures to train on (vivify extract, or ffmpeg, makes them)',
     sizeStep: 4,
     sizeProblem: (size) => `--size ${size}: the crop size must be a multiple of 4, at least 32`,
@@ -287,15 +288,6 @@ export async function trainCycleganCommand(options: TrainCycleganOptions): Promi
       };
     },
   });
-}
-
-/** The model's id where --name is not given: cyclegan-<the model folder's name>, made a valid id. */
-export function defaultCycleganId(modelDir: string): string {
-  const stem = basename(modelDir)
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|-+$/g, '');
-  return stem.startsWith('cyclegan') ? stem : `cyclegan-${stem || 'model'}`;
 }
 
 async function readCycleganMetadata(modelDir: string): Promise<CycleganMetadata> {

@@ -2,10 +2,10 @@ import { paintClosingLid } from '../runtime/compose/eyelids.ts';
 import { paintMouthCavity } from '../runtime/compose/mouth-cavity.ts';
 import { fillPolygonMask } from '../runtime/compose/polygon-mask.ts';
 import { type TransferBasis, transferBasis, transferMotion } from '../runtime/face2face/expression-transfer.ts';
-import { eyeContours, innerLipLower, innerLipUpper, lidSkinLandmarks } from '../runtime/face2face/face-regions.ts';
+import { cheekLandmarks, eyeContours, innerLipLower, innerLipUpper, lidSkinLandmarks, lipColourLandmarks, ovalLandmarks } from '../runtime/face-topology.ts';
 import { ReferencePicker, referenceModes } from '../runtime/face2face/reference-face.ts';
 import { type FaceWarpMesh, faceWarpMesh } from '../runtime/face2face/face-mesh.ts';
-import { ovalLandmarks, outerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
+import { outerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
 import { FrameRanges } from '../runtime/frame-ranges.ts';
 import { formatRanges } from '../runtime/landmarks/gap-fill.ts';
 import { type FaceLandmarks, landmarkDistance } from '../runtime/face.ts';
@@ -101,7 +101,7 @@ export const face2face = defineNode({
       state.sheet = { guard: foldGuardMesh(state.layout.sourcePoints, state.mesh.sheet), outlineHeld };
       const referenceGaze = gazeOffsets(reference.points);
       state.eyesApart = { irises: paintedIrises(source, sourceFace.points), referenceGaze, lastGaze: referenceGaze.map(() => ({ x: 0, y: 0 })) };
-      state.colors = { lip: averageColor(source, sourceFace.points, [0, 17, 37, 267, 84, 314]), skin: averageColor(source, sourceFace.points, [50, 280, 101, 330]), lid: lidColor(source, sourceFace.points) };
+      state.colors = { lip: averageColor(source, sourceFace.points, lipColourLandmarks), skin: averageColor(source, sourceFace.points, cheekLandmarks), lid: lidColor(source, sourceFace.points) };
     }
     if (!drivingFace) return unchanged(source, state);
     const gains = {
@@ -259,7 +259,7 @@ function paintEyelids(frame: RgbaImage, head: Float32Array, target: Float32Array
 /** Lid skin: the skin around the eye, lifted halfway towards the cheek's, since the lowered lid catches the light. */
 function lidColor(source: RgbaImage, points: Float32Array): [number, number, number] {
   const around = medianColor(source, points, lidSkinLandmarks);
-  const cheek = medianColor(source, points, [50, 280, 101, 330]);
+  const cheek = medianColor(source, points, cheekLandmarks);
   return around.map((value, c) => Math.round((value + cheek[c]!) / 2)) as [number, number, number];
 }
 

@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
+import { trainingPython } from '../models/train/python-torch.ts';
 
-/** The Python the tests train and export with: VIVIFY_PYTHON where set, else Debian's (python3-torch). */
-export const testPython = process.env.VIVIFY_PYTHON ?? '/usr/bin/python3';
+/** The Python the tests train and export with: the one `vivify train` picks (VIVIFY_PYTHON, else the system's). */
+export const testPython = trainingPython();
 
 /** Why PyTorch cannot be used here, or undefined: tests that need it skip with this reason. */
 export const torchMissing: string | undefined = (() => {

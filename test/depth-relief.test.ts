@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { depthRelief } from '../runtime/face2face/expression-transfer.ts';
-import { rigidLandmarks } from '../runtime/face2face/face-regions.ts';
+import { rigidLandmarks } from '../runtime/face-topology.ts';
 import { applyRotation, relativeRotationInImage } from '../runtime/geometry/similarity-3d.ts';
 import { hasSharedMedia, makeTempDir, runCli, sharedMedia } from '../support/cli.ts';
 

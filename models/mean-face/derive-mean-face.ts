@@ -8,7 +8,7 @@
  * --write replaces the file. The template is versioned by name: changing it means a new name (v2), since crops
  * extracted with one template do not fit a model trained on another.
  */
-import { ovalLandmarks } from '../../runtime/face2face/warp-points.ts';
+import { ovalLandmarks } from '../../runtime/face-topology.ts';
 import { type Affine, applyAffine, similarityTransform } from '../../runtime/geometry/affine.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { blurMask } from '../compose/mask-ops.ts';
 import { fillPolygonMask } from '../compose/polygon-mask.ts';
-import { ovalLandmarks } from '../face2face/warp-points.ts';
+import { ovalLandmarks } from '../face-topology.ts';
 import { type Affine, applyAffine, invertAffine, similarityTransform } from '../geometry/affine.ts';
 import type { Mask, RgbaImage } from '../image.ts';
 import { sampleBilinear } from '../warp/bilinear.ts';

@@ -1,6 +1,7 @@
 import { UsageError, VivifyError } from '../errors.ts';
 import { graphSidecarPath, type VideoWriter, type VideoWriterOptions } from '../host.ts';
 import type { RgbaImage } from '../image.ts';
+import { graphMetadata, muxArguments } from '../video-mux.ts';
 import type { BrowserFiles } from './browser-files.ts';
 import { checkBrowserOutputPath } from './browser-output-path.ts';
 import { type FfmpegSession, type FfmpegWasm, lastError } from './ffmpeg-wasm.ts';
@@ -131,33 +132,22 @@ async function joinSegments(
 ): Promise<Uint8Array<ArrayBuffer>> {
   const metadata = `${dir}/metadata.txt`;
   const output = `${dir}/output.mp4`;
-  await session.writeFile(metadata, `;FFMETADATA1\ncomment=${escapeMetadata(options.graphJson)}\n`);
+  await session.writeFile(metadata, graphMetadata(options.graphJson));
   const audio = options.audio;
-  let audioInput: string[] = [];
-  if (audio) {
-    const file = await session.mountBlob(`${dir}/audio`, safeFileName(audio.path, 'audio'), files.get(audio.path));
-    audioInput = ['-ss', audio.start.toFixed(6), '-t', audio.duration.toFixed(6), '-i', file];
-  }
+  const audioFile = audio ? await session.mountBlob(`${dir}/audio`, safeFileName(audio.path, 'audio'), files.get(audio.path)) : undefined;
   const result = await session.exec([
     '-v', 'error', '-hide_banner',
-    // Each segment starts with its own parameter sets and a key frame; frame n is stamped n / fps, as in Node.
-    '-f', 'h264', '-framerate', String(options.fps), '-i', `concat:${segments.join('|')}`,
-    ...audioInput,
-    '-f', 'ffmetadata', '-i', metadata,
-    '-map', '0:v:0',
-    ...(audio ? ['-map', `1:${audio.streamIndex}`, '-c:a', 'aac', '-b:a', '192k'] : []),
-    '-map_metadata', audio ? '2' : '1',
-    '-c:v', 'copy',
-    '-movflags', '+faststart',
-    '-f', 'mp4', output,
+    ...muxArguments({
+      // Each segment starts with its own parameter sets and a key frame; frame n is stamped n / fps, as in Node.
+      videoInput: ['-f', 'h264', '-framerate', String(options.fps), '-i', `concat:${segments.join('|')}`],
+      ...(audio && audioFile ? { audio: { file: audioFile, start: audio.start, duration: audio.duration, streamIndex: audio.streamIndex } } : {}),
+      metadataFile: metadata,
+      videoCodec: ['-c:v', 'copy'],
+      output,
+    }),
   ]);
   if (result.code !== 0) throw new VivifyError(`${options.path}: encoding failed (${lastError(result)})`);
   const bytes = await session.readFile(output);
   // The worker hands over a buffer of its own, never a shared one: a Blob can take it as it is.
   return bytes as Uint8Array<ArrayBuffer>;
-}
-
-/** ffmetadata gives `=`, `;`, `#`, `\` and newlines a meaning; a backslash makes them plain. */
-function escapeMetadata(value: string): string {
-  return value.replace(/[=;#\\\n]/g, (character) => `\\${character}`);
 }

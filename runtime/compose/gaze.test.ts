@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eyeContours } from '../face2face/face-regions.ts';
+import { eyeContours } from '../face-topology.ts';
 import type { RgbaImage } from '../image.ts';
 import { moveIrises, paintedIrises } from './gaze.ts';
 

@@ -1,5 +1,5 @@
 import { eyeIrises, gazeOffsets } from '../eval/face-motion.ts';
-import { eyeContours } from '../face2face/face-regions.ts';
+import { eyeContours } from '../face-topology.ts';
 import type { Mask, RgbaImage } from '../image.ts';
 import { erodeMask, featherMask } from './mask-ops.ts';
 import { fillPolygonMask } from './polygon-mask.ts';

@@ -1,8 +1,8 @@
 import { erodeMask } from '../compose/mask-ops.ts';
 import { fillPolygonMask } from '../compose/polygon-mask.ts';
 import { faceMeshConnections } from '../draw/face-mesh-connections.ts';
-import { eyeContours, innerLipLower, innerLipUpper } from '../face2face/face-regions.ts';
-import { ovalLandmarks } from '../face2face/warp-points.ts';
+import { eyeContours, innerLipLower, innerLipUpper } from '../face-topology.ts';
+import { ovalLandmarks } from '../face-topology.ts';
 import type { RgbaImage } from '../image.ts';
 import { warpMesh } from '../warp/mesh-warp.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { applyRotation, applySimilarity3d, relativeRotationInImage } from '../geometry/similarity-3d.ts';
-import { rigidLandmarks } from './face-regions.ts';
+import { rigidLandmarks } from '../face-topology.ts';
 import { depthRelief, transferBasis, transferMotion } from './expression-transfer.ts';
 
 // A stand-in face: 478 points spread in 3-D, so every fit is well posed.

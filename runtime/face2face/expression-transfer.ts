@@ -1,14 +1,13 @@
+import { multiply3, rotationBetween, scaleRotation, transpose3 } from '../geometry/rotation.ts';
 import {
   applyRotation,
   applySimilarity3d,
   fitSimilarity3d,
   invertSimilarity3d,
   relativeRotationInImage,
-  rotationBetween,
-  scaleRotation,
   type Similarity3d,
 } from '../geometry/similarity-3d.ts';
-import { browLandmarks, eyeLandmarks, mouthLandmarks, rigidLandmarks } from './face-regions.ts';
+import { browLandmarks, eyeLandmarks, mouthLandmarks, rigidLandmarks } from '../face-topology.ts';
 
 export interface TransferGains {
   /** Overall expression strength (0 none, 1 as driven, 2 exaggerated). */
@@ -42,8 +41,12 @@ export function transferBasis(
   referencePose?: Float32Array,
   picture?: { width: number; height: number },
 ): TransferBasis {
-  const source = inRelief(sourceFace, depthRelief);
+  // Depth is relief along the face's own axis: the driver's reference face is taken to look at its camera, and the
+  // painting's axis is the reference's turned onto it (on a 3/4 view like s10, relief along the picture's depth would
+  // deepen the turn it already has and overstate every turn by a third).
   const reference = inRelief(referenceFace, depthRelief);
+  const q = fitSimilarity3d(referenceFace, sourceFace, rigidLandmarks).rotation;
+  const source = inRelief(sourceFace, depthRelief, [q[2]!, q[5]!, q[8]!]);
   return {
     source,
     reference,
@@ -92,7 +95,6 @@ export function transferMotion(basis: TransferBasis, driverFace: Float32Array, g
 
   // The driver's head motion, seen in the source's frame: R' = Q R Q^T, translation turned and scaled likewise.
   const turn = scaleRotation(pose.rotation, gains.headPose);
-  const qt = Float64Array.of(q[0]!, q[3]!, q[6]!, q[1]!, q[4]!, q[7]!, q[2]!, q[5]!, q[8]!);
   const referenceCentre = centreOf(reference);
   const movedCentre = applySimilarity3d(pose, ...referenceCentre);
   const shift = softLimit(
@@ -102,8 +104,8 @@ export function transferMotion(basis: TransferBasis, driverFace: Float32Array, g
   const scale = pose.scale ** gains.headPose;
   const c = basis.sourceCentre;
   // The turn in the picture's frame (Q R Q^T), then as a camera sees it from where the head slid to.
-  const inPicture = multiply(multiply(q, turn), qt);
-  const seen = basis.picture ? multiply(viewTurn(basis.picture, c, shift), inPicture) : inPicture;
+  const inPicture = multiply3(multiply3(q, turn), transpose3(q));
+  const seen = basis.picture ? multiply3(viewTurn(basis.picture, c, shift), inPicture) : inPicture;
   for (const points of [face, head]) {
     for (let i = 0; i < points.length / 3; i++) {
       const turned = applyRotation(seen, [points[i * 3]! - c[0], points[i * 3 + 1]! - c[1], points[i * 3 + 2]! - c[2]]);
@@ -131,10 +133,15 @@ function withRotation(fit: Similarity3d, rotation: Float64Array, reference: Floa
  */
 export const depthRelief = 1.27;
 
-/** The landmarks with their depth (z) scaled by `factor`. */
-function inRelief(points: Float32Array, factor: number): Float32Array {
+/** The landmarks with their depth along `axis` (unit; the picture's depth by default) scaled by `factor` about their centre. */
+function inRelief(points: Float32Array, factor: number, axis: readonly number[] = [0, 0, 1]): Float32Array {
+  const centre = centreOf(points);
   const out = Float32Array.from(points);
-  for (let i = 2; i < out.length; i += 3) out[i] = out[i]! * factor;
+  for (let i = 0; i < out.length; i += 3) {
+    let along = 0;
+    for (let k = 0; k < 3; k++) along += (out[i + k]! - centre[k]!) * axis[k]!;
+    for (let k = 0; k < 3; k++) out[i + k] = out[i + k]! + (factor - 1) * along * axis[k]!;
+  }
   return out;
 }
 
@@ -150,12 +157,6 @@ function viewTurn(picture: { width: number; height: number }, centre: readonly n
   const from = [centre[0]! - picture.width / 2, centre[1]! - picture.height / 2, focal];
   // Seen along the new line of sight, the head looks turned as if from the new line back onto the old one.
   return rotationBetween([from[0]! + shift[0]!, from[1]! + shift[1]!, focal], from);
-}
-
-function multiply(a: Float64Array, b: Float64Array): Float64Array {
-  const out = new Float64Array(9);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out[i * 3 + j]! += a[i * 3 + k]! * b[k * 3 + j]!;
-  return out;
 }
 
 /**

@@ -1,8 +1,9 @@
 import { faceMeshConnections } from '../draw/face-mesh-connections.ts';
 import { delaunay } from '../geometry/delaunay.ts';
 import { signedArea2 } from '../geometry/triangle-area.ts';
-import { eyeContours, innerLipLower, innerLipUpper } from './face-regions.ts';
-import { ovalLandmarks, type WarpLayout } from './warp-points.ts';
+import { eyeContours, innerLipLower, innerLipUpper } from '../face-topology.ts';
+import { ovalLandmarks } from '../face-topology.ts';
+import type { WarpLayout } from './warp-points.ts';
 
 /**
  * The warp's triangles in two layers. The face is a surface in 3-D: MediaPipe's own tessellation (the triangles of its

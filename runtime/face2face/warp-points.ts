@@ -1,7 +1,5 @@
-import { faceMeshConnections } from '../draw/face-mesh-connections.ts';
+import { ovalLandmarks } from '../face-topology.ts';
 
-/** The face oval's landmarks in order around the face. */
-export const ovalLandmarks = orderedLoop(faceMeshConnections.faceOval);
 
 /** How far out each ring around the face lies (in face-oval radii) and how much of the head's motion it follows. */
 export const rings = [
@@ -100,13 +98,3 @@ function borderAnchors(width: number, height: number): Float32Array {
 }
 
 /** The oval's connections as one ordered loop of landmark indices. */
-function orderedLoop(connections: readonly { start: number; end: number }[]): number[] {
-  const next = new Map(connections.map(({ start, end }) => [start, end]));
-  const loop = [connections[0]!.start];
-  while (loop.length < connections.length) {
-    const following = next.get(loop.at(-1)!);
-    if (following === undefined || following === loop[0]) break;
-    loop.push(following);
-  }
-  return loop;
-}

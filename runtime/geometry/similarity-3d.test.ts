@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { applyRotation, applySimilarity3d, fitSimilarity3d, invertSimilarity3d, rotationBetween, scaleRotation } from './similarity-3d.ts';
+import { rotationBetween, scaleRotation } from './rotation.ts';
+import { applyRotation, applySimilarity3d, fitSimilarity3d, invertSimilarity3d } from './similarity-3d.ts';
 
 function rotationAbout(axis: [number, number, number], degrees: number): Float64Array {
   const length = Math.hypot(...axis);

@@ -70,53 +70,12 @@ export function invertSimilarity3d(t: Similarity3d): Similarity3d {
   return { rotation, scale, translation: [-scale * moved[0], -scale * moved[1], -scale * moved[2]] };
 }
 
-/** The smallest rotation that turns direction `from` onto direction `to` (Rodrigues; neither need be unit length). */
-export function rotationBetween(from: readonly number[], to: readonly number[]): Float64Array {
-  const a = unit(from);
-  const b = unit(to);
-  const axis = [a[1]! * b[2]! - a[2]! * b[1]!, a[2]! * b[0]! - a[0]! * b[2]!, a[0]! * b[1]! - a[1]! * b[0]!];
-  const sine = Math.hypot(axis[0]!, axis[1]!, axis[2]!);
-  const cosine = a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
-  if (sine < 1e-12) return Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
-  const [x, y, z] = axis.map((v) => v / sine) as [number, number, number];
-  const t = 1 - cosine;
-  return Float64Array.of(
-    t * x * x + cosine, t * x * y - sine * z, t * x * z + sine * y,
-    t * x * y + sine * z, t * y * y + cosine, t * y * z - sine * x,
-    t * x * z - sine * y, t * y * z + sine * x, t * z * z + cosine,
-  );
-}
-
-function unit(v: readonly number[]): number[] {
-  const length = Math.hypot(v[0]!, v[1]!, v[2]!);
-  return [v[0]! / length, v[1]! / length, v[2]! / length];
-}
-
-/** The rotation scaled in angle by `amount` (0: none, 1: all of it, beyond: more), about the same axis. */
-export function scaleRotation(r: Float64Array, amount: number): Float64Array {
-  const q = matrixToQuaternion(r);
-  const angle = 2 * Math.acos(Math.max(-1, Math.min(1, q[0]!)));
-  const sine = Math.sin(angle / 2);
-  if (Math.abs(sine) < 1e-9) return Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1);
-  const axis = [q[1]! / sine, q[2]! / sine, q[3]! / sine];
-  const half = (angle * amount) / 2;
-  return quaternionToMatrix([Math.cos(half), axis[0]! * Math.sin(half), axis[1]! * Math.sin(half), axis[2]! * Math.sin(half)]);
-}
-
 function quaternionToMatrix([w, x, y, z]: readonly number[]): Float64Array {
   return Float64Array.of(
     w! * w! + x! * x! - y! * y! - z! * z!, 2 * (x! * y! - w! * z!), 2 * (x! * z! + w! * y!),
     2 * (x! * y! + w! * z!), w! * w! - x! * x! + y! * y! - z! * z!, 2 * (y! * z! - w! * x!),
     2 * (x! * z! - w! * y!), 2 * (y! * z! + w! * x!), w! * w! - x! * x! - y! * y! + z! * z!,
   );
-}
-
-function matrixToQuaternion(r: Float64Array): number[] {
-  const w = Math.sqrt(Math.max(0, 1 + r[0]! + r[4]! + r[8]!)) / 2;
-  const x = Math.sqrt(Math.max(0, 1 + r[0]! - r[4]! - r[8]!)) / 2;
-  const y = Math.sqrt(Math.max(0, 1 - r[0]! + r[4]! - r[8]!)) / 2;
-  const z = Math.sqrt(Math.max(0, 1 - r[0]! - r[4]! + r[8]!)) / 2;
-  return [w, Math.sign(r[7]! - r[5]!) * x, Math.sign(r[2]! - r[6]!) * y, Math.sign(r[3]! - r[1]!) * z];
 }
 
 /** Power iteration on a shifted matrix (all eigenvalues made positive), enough for a 4x4 at this precision. */

@@ -5,6 +5,7 @@ import { extname } from 'node:path';
 import { UsageError, VivifyError } from '../errors.ts';
 import { graphSidecarPath, type VideoWriter, type VideoWriterOptions } from '../host.ts';
 import type { RgbaImage } from '../image.ts';
+import { graphMetadata, muxArguments } from '../video-mux.ts';
 import { ffmpegBinaries } from './ffmpeg-binaries.ts';
 import { PendingFile, checkOutputPath } from './output-file.ts';
 import { displayPath } from './paths.ts';
@@ -22,25 +23,20 @@ export async function createVideoFileWriter(options: VideoWriterOptions): Promis
   const video = new PendingFile(options.path);
   const sidecar = new PendingFile(graphSidecarPath(options.path));
   const metadata = new PendingFile(`${options.path}.ffmetadata`);
-  await writeFile(metadata.temporaryPath, `;FFMETADATA1\ncomment=${escapeMetadata(options.graphJson)}\n`);
+  await writeFile(metadata.temporaryPath, graphMetadata(options.graphJson));
 
   const audio = options.audio;
-  const audioInput = audio ? ['-ss', audio.start.toFixed(6), '-t', audio.duration.toFixed(6), '-i', audio.path] : [];
-  const metadataIndex = audio ? 2 : 1;
   // H.264 in yuv420p needs even dimensions: drop the odd last row or column rather than stretch the picture.
   const even = options.width % 2 !== 0 || options.height % 2 !== 0 ? ['-vf', 'crop=trunc(iw/2)*2:trunc(ih/2)*2:0:0'] : [];
   const args = [
     '-v', 'error', '-nostdin', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${options.width}x${options.height}`, '-framerate', String(options.fps), '-i', 'pipe:0',
-    ...audioInput,
-    '-f', 'ffmetadata', '-i', metadata.temporaryPath,
-    '-map', '0:v:0',
-    ...(audio ? ['-map', `1:${audio.streamIndex}`, '-c:a', 'aac', '-b:a', '192k'] : []),
-    '-map_metadata', String(metadataIndex),
-    ...even,
-    '-c:v', 'libx264', '-preset', options.preset, '-crf', String(options.crf), '-pix_fmt', 'yuv420p',
-    '-movflags', '+faststart',
-    '-f', 'mp4', video.temporaryPath,
+    ...muxArguments({
+      videoInput: ['-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${options.width}x${options.height}`, '-framerate', String(options.fps), '-i', 'pipe:0'],
+      ...(audio ? { audio: { file: audio.path, start: audio.start, duration: audio.duration, streamIndex: audio.streamIndex } } : {}),
+      metadataFile: metadata.temporaryPath,
+      videoCodec: [...even, '-c:v', 'libx264', '-preset', options.preset, '-crf', String(options.crf), '-pix_fmt', 'yuv420p'],
+      output: video.temporaryPath,
+    }),
   ];
   const child = spawn(ffmpegBinaries().ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   const watched = watchProcess(child);
@@ -87,9 +83,4 @@ export async function createVideoFileWriter(options: VideoWriterOptions): Promis
       await cleanUp();
     },
   };
-}
-
-/** ffmetadata gives `=`, `;`, `#`, `\` and newlines a meaning; a backslash makes them plain. */
-function escapeMetadata(value: string): string {
-  return value.replace(/[=;#\\\n]/g, (character) => `\\${character}`);
 }

@@ -1,5 +1,5 @@
 import type { RgbaImage } from '../image.ts';
-import { browLandmarks } from '../face2face/face-regions.ts';
+import { browLandmarks } from '../face-topology.ts';
 import { type Affine, applyAffine, invertAffine } from '../geometry/affine.ts';
 import { sampleBilinear } from '../warp/bilinear.ts';
 

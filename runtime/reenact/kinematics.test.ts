@@ -14,10 +14,10 @@ import {
   relativeKeypoints,
   relativePose,
   rotationMatrix,
-  scaleRotation,
   stitchingInput,
   transformKeypoints,
 } from './kinematics.ts';
+import { scaleRotation } from '../geometry/rotation.ts';
 
 /** 3x3 row-major product, written out here rather than taken from the module under test. */
 function matmul(a: ArrayLike<number>, b: ArrayLike<number>): number[] {

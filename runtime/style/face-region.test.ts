@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ovalLandmarks } from '../face2face/warp-points.ts';
+import { ovalLandmarks } from '../face-topology.ts';
 import type { RgbaImage } from '../image.ts';
 import { cropRgba, faceRegion, pasteRegion } from './face-region.ts';
 

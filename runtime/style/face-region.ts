@@ -1,5 +1,5 @@
 import { type Crop, cropAround, polygonBounds } from '../compose/region.ts';
-import { ovalLandmarks } from '../face2face/warp-points.ts';
+import { ovalLandmarks } from '../face-topology.ts';
 import type { RgbaImage } from '../image.ts';
 
 /** The part of a frame restyled around a face, and how much of the restyled part shows at each of its pixels. */

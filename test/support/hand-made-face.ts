@@ -1,5 +1,5 @@
 import { meanFaceLandmarks, meanFacePoints } from '../../runtime/align/mean-face.ts';
-import { ovalLandmarks } from '../../runtime/face2face/warp-points.ts';
+import { ovalLandmarks } from '../../runtime/face-topology.ts';
 import { type Affine, applyAffine } from '../../runtime/geometry/affine.ts';
 
 /**

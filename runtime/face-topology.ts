@@ -1,4 +1,8 @@
-import { faceMeshConnections } from '../draw/face-mesh-connections.ts';
+import { faceMeshConnections } from './draw/face-mesh-connections.ts';
+
+/*
+ * The face's topology: MediaPipe's 478 landmarks named by region, for every method, the blend and eval alike.
+ */
 
 /** Landmark sets of the 478-point mesh, by what moves them. */
 const indicesOf = (...lists: (readonly { start: number; end: number }[])[]) =>
@@ -41,3 +45,23 @@ export const irisLandmarks = [468, 469, 470, 471, 472, 473, 474, 475, 476, 477];
 
 /** Eyelid skin around each eye: the crease below the brow and the skin under the lower lid. */
 export const lidSkinLandmarks = [223, 222, 224, 443, 442, 444, 230, 229, 450, 449];
+
+/** The face oval's landmarks in order around the face. */
+export const ovalLandmarks = orderedLoop(faceMeshConnections.faceOval);
+
+/** Points on the lips away from their edges, whose average is the lips' colour. */
+export const lipColourLandmarks = [0, 17, 37, 267, 84, 314];
+
+/** Points on both cheeks, clear of eyes, nose and mouth: where the skin's colour is read. */
+export const cheekLandmarks = [50, 280, 101, 330];
+
+function orderedLoop(connections: readonly { start: number; end: number }[]): number[] {
+  const next = new Map(connections.map(({ start, end }) => [start, end]));
+  const loop = [connections[0]!.start];
+  while (loop.length < connections.length) {
+    const following = next.get(loop.at(-1)!);
+    if (following === undefined || following === loop[0]) break;
+    loop.push(following);
+  }
+  return loop;
+}
