@@ -27,6 +27,27 @@ function nodeSection(definition: AnyNodeDefinition): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * README's status line, from the registry: what works in every host, and each method the registry holds, with
+ * whether it runs as installed or needs a model first (the node definition says which models it opens).
+ */
+export function statusMarkdown(registry: NodeRegistry): string {
+  const methods = registry
+    .list()
+    .filter((definition) => definition.category === 'method')
+    .map((definition) => {
+      const first = definition.description.match(/^.*?[.:](\s|$)/)?.[0].trim().replace(/[.:]$/, '') ?? definition.description;
+      const needs = definition.models ? 'needs a model from the store or a trainer' : 'nothing to download';
+      return `- **${definition.title}** (\`${definition.type}\`, ${needs}): ${first}.`;
+    });
+  return [
+    `**Status.** Working: the graph document, the streaming runtime, video in and out through ffmpeg, the \`vivify\` CLI, face landmarks, \`vivify eval\`, the browser editor (\`npx vivify editor\`), and ${methods.length} methods:`,
+    '',
+    ...methods,
+    '',
+  ].join('\n');
+}
+
 /** The CLI reference in Markdown, generated from the commander program: one definition per option. */
 export function cliReferenceMarkdown(program: Command): string {
   return program.commands

@@ -2,15 +2,20 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { createRegistry } from '../nodes/index.ts';
 import { createProgram } from './program.ts';
-import { cliReferenceMarkdown, nodeReferenceMarkdown } from './reference.ts';
+import { layoutMarkdown, sourceFolders } from './layout-reference.ts';
+import { cliReferenceMarkdown, nodeReferenceMarkdown, statusMarkdown } from './reference.ts';
 
 export const readmePath = fileURLToPath(new URL('../README.md', import.meta.url));
+const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
-/** README with its generated sections (CLI and node reference) rebuilt from the program and the registry. */
+/** README with its generated sections (status, CLI and node reference, layout) rebuilt from the registry, the program and the tree. */
 export function withGeneratedSections(readme: string): string {
+  const registry = createRegistry();
   const sections: Record<string, string> = {
+    status: statusMarkdown(registry),
     cli: cliReferenceMarkdown(createProgram()),
-    nodes: nodeReferenceMarkdown(createRegistry()),
+    nodes: nodeReferenceMarkdown(registry),
+    layout: layoutMarkdown(sourceFolders(repoRoot)),
   };
   let result = readme;
   for (const [name, body] of Object.entries(sections)) {
