@@ -45,7 +45,7 @@ export async function editorBenchmark(repoRoot: string): Promise<EditorOutcome> 
     const painting = join(folder, 's5-512.png');
     await writeFile(painting, await sharp(join(media, 'source/s5.jpg')).resize(512, 512).png().toBuffer());
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${server.resolvedUrls!.local[0]!}?provider=wasm`);
+    await page.goto(`${server.url}?provider=wasm`);
     await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined);
     await page.selectOption('[data-testid=presets]', 'animate-painting');
     await page.setInputFiles('input[data-input=source]', painting);

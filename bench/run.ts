@@ -12,6 +12,7 @@ import { formatLandmarksTable, landmarksBenchmark } from './landmarks.ts';
 import { deepfakesBenchmark, formatDeepfakesTable } from './deepfakes.ts';
 import { formatMemoryTable, memoryBenchmark } from './memory.ts';
 import { formatReenactTable, reenactBenchmark } from './reenact.ts';
+import { formatStartupTable, startupBenchmark } from './startup.ts';
 
 const benchFolder = dirname(fileURLToPath(import.meta.url));
 const repoRoot = resolve(benchFolder, '..');
@@ -58,6 +59,7 @@ async function runBenchmark<T extends object>(name: string, run: () => Promise<T
 /** Memory growth is a failure (exit 1); a missed speed target is only reported: it is a goal, not a guarantee. */
 async function main(): Promise<number> {
   const memory = await runBenchmark('memory', () => memoryBenchmark(repoRoot), formatMemoryTable);
+  await runBenchmark('startup', () => startupBenchmark(repoRoot), formatStartupTable);
   await runBenchmark('landmarks', () => landmarksBenchmark(repoRoot), formatLandmarksTable);
   await runBenchmark('face2face', () => face2faceBenchmark(repoRoot), formatFace2FaceTable);
   await runBenchmark('reenact', () => reenactBenchmark(repoRoot), formatReenactTable);

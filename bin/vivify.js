@@ -1,7 +1,15 @@
 #!/usr/bin/env node
-// The CLI is TypeScript; tsx compiles it on load, so `npm install` is the only step before `npx vivify`.
-import { register } from 'tsx/esm/api';
+// An installed package runs the compiled CLI (dist/); a checkout, which has the TypeScript sources, compiles them on
+// load through tsx, so that an edit is never shadowed by an old build.
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../cli/main.ts');
+const fromSource = existsSync(new URL('../cli/main.ts', import.meta.url));
+let main;
+if (fromSource) {
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import('../cli/main.ts'));
+} else {
+  ({ main } = await import('../dist/cli/main.js'));
+}
 process.exitCode = await main(process.argv.slice(2));

@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { PreviewServer } from 'vite';
 import { UsageError } from '../runtime/errors.ts';
+import { type EditorServer, serveStaticEditor } from '../editor/server/static-server.ts';
+import { packageRoot } from './package-root.ts';
 
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const editorRoot = join(repoRoot, 'editor');
+const editorRoot = join(packageRoot, 'editor');
 const builtIndex = join(editorRoot, 'dist', 'index.html');
 /** What the editor build is made from: a newer file here means the build is stale. */
 const buildSources = ['editor', 'runtime', 'nodes', 'presets', 'models'];
@@ -25,8 +24,7 @@ export async function editorCommand(options: { port: string; host: string; rebui
     await buildEditor();
   }
   const server = await serveEditor({ port, host: options.host });
-  const url = server.resolvedUrls?.local[0] ?? `http://${options.host}:${port}/`;
-  process.stdout.write(`Vivify editor at ${url} (Ctrl-C stops it)\n`);
+  process.stdout.write(`Vivify editor at ${server.url} (Ctrl-C stops it)\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
@@ -44,20 +42,16 @@ export async function buildEditor(outDir?: string): Promise<void> {
 }
 
 /** Serves a built editor (editor/dist by default) on `host:port`; port 0 takes a free one. */
-export async function serveEditor(options: { port: number; host: string; outDir?: string }): Promise<PreviewServer> {
-  const vite = await import('vite');
-  return vite.preview({
-    configFile,
-    logLevel: 'warn',
-    ...(options.outDir ? { build: { outDir: options.outDir } } : {}),
-    preview: { port: options.port, host: options.host, strictPort: true, open: false },
-  });
+export function serveEditor(options: { port: number; host: string; outDir?: string }): Promise<EditorServer> {
+  return serveStaticEditor({ root: options.outDir ?? join(editorRoot, 'dist'), port: options.port, host: options.host });
 }
 
 async function buildIsStale(): Promise<boolean> {
   if (!existsSync(builtIndex)) return true;
+  // An installed package ships the build without its sources: nothing to compare, nothing to rebuild.
+  if (!existsSync(join(editorRoot, 'main.tsx'))) return false;
   const built = (await stat(builtIndex)).mtimeMs;
-  for (const folder of buildSources) if ((await newestIn(join(repoRoot, folder))) > built) return true;
+  for (const folder of buildSources) if ((await newestIn(join(packageRoot, folder))) > built) return true;
   return false;
 }
 

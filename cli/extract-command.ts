@@ -23,7 +23,6 @@ export interface ExtractOptions {
 }
 
 /** The crop sizes extract writes: the sizes DeepFakes-style models train at. */
-export const extractSizes = ['64', '128', '256'] as const;
 
 const pictureExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.bmp']);
 const videoExtensions = new Set(['.mp4', '.m4v', '.mov', '.mkv', '.webm', '.avi', '.mpg', '.mpeg', '.wmv', '.flv']);

@@ -1,25 +1,19 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { createRequire } from 'node:module';
 import { providerRequests } from '../runtime/node/execution-providers.ts';
-import { doctorCommand } from './doctor-command.ts';
-import { editorCommand } from './editor-command.ts';
-import { evalCommand } from './eval-command.ts';
-import { extractCommand, extractSizes } from './extract-command.ts';
-import { landmarksCommand } from './landmarks-command.ts';
-import {
-  modelsImportCommand,
-  modelsListCommand,
-  modelsPathCommand,
-  modelsPullCommand,
-  modelsRemoveCommand,
-  modelsVerifyCommand,
-} from './models-command.ts';
-import { nodesCommand } from './nodes-command.ts';
-import { renderCommand } from './render-command.ts';
-import { cycleganPresets, deepfakesPresets, trainCycleganCommand, trainDeepfakesCommand } from './train-command.ts';
-import { validateCommand } from './validate-command.ts';
+import { cycleganPresets, deepfakesPresets, extractSizes } from './option-choices.ts';
+import { packageVersion } from './package-root.ts';
 
-const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
+
+/**
+ * An action whose command module loads only when it runs: `--version`, `--help` and a mistyped command load none of
+ * them (nor onnxruntime, sharp or MediaPipe behind them), so they answer at once.
+ */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K): (...args: unknown[]) => Promise<void> {
+  return async (...args) => {
+    const action = (await load())[name] as (...args: unknown[]) => unknown;
+    await action(...args);
+  };
+}
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
@@ -34,7 +28,7 @@ const wholeNumber = (min: number) => (value: string) => {
 export function createProgram(): Command {
   const program = new Command('vivify')
     .description('Make portraits and paintings talk: render Vivify graphs from the command line.')
-    .version(version)
+    .version(packageVersion)
     .showSuggestionAfterError()
     .exitOverride();
   const debug = new Option('--debug', 'print stack traces with errors');
@@ -54,7 +48,7 @@ export function createProgram(): Command {
     .option('--json', 'print progress and the summary as JSON lines')
     .addOption(modelsDir)
     .addOption(debug)
-    .action(renderCommand);
+    .action(lazy(() => import('./render-command.ts'), 'renderCommand'));
 
   program
     .command('landmarks')
@@ -66,7 +60,7 @@ export function createProgram(): Command {
     .option('--force', 'replace outputs that exist')
     .addOption(new Option('--progress-json', 'print progress as JSON lines').hideHelp())
     .addOption(debug)
-    .action(landmarksCommand);
+    .action(lazy(() => import('./landmarks-command.ts'), 'landmarksCommand'));
 
   program
     .command('extract')
@@ -80,7 +74,7 @@ export function createProgram(): Command {
     .option('--force', 'replace a face set already in the folder')
     .option('--json', 'print the summary as JSON')
     .addOption(debug)
-    .action(extractCommand);
+    .action(lazy(() => import('./extract-command.ts'), 'extractCommand'));
 
   program
     .command('eval')
@@ -90,7 +84,7 @@ export function createProgram(): Command {
     .option('--source <file>', 'the source picture: adds first-frame PSNR, the change of pixels far from the face and picture damage (ΔE of the face warped back onto the picture)')
     .option('--json', 'print the report as JSON')
     .addOption(debug)
-    .action(evalCommand);
+    .action(lazy(() => import('./eval-command.ts'), 'evalCommand'));
 
   program
     .command('validate')
@@ -98,14 +92,14 @@ export function createProgram(): Command {
     .argument('<graph>', 'graph document (.json) or a video rendered by Vivify')
     .option('--json', 'print the result as JSON')
     .addOption(debug)
-    .action(validateCommand);
+    .action(lazy(() => import('./validate-command.ts'), 'validateCommand'));
 
   program
     .command('nodes')
     .description('List the node types with their ports and parameters.')
     .option('--json', 'print the definitions as JSON')
     .addOption(debug)
-    .action(nodesCommand);
+    .action(lazy(() => import('./nodes-command.ts'), 'nodesCommand'));
 
   program
     .command('editor')
@@ -115,14 +109,14 @@ export function createProgram(): Command {
     .option('--rebuild', 'build the editor again even where the build is current')
     .addOption(modelsDir)
     .addOption(debug)
-    .action(editorCommand);
+    .action(lazy(() => import('./editor-command.ts'), 'editorCommand'));
 
   program
     .command('doctor')
     .description('Check this machine: ffmpeg, onnxruntime providers, GPU, the models folder.')
     .option('--json', 'print the checks as JSON')
     .addOption(debug)
-    .action(doctorCommand);
+    .action(lazy(() => import('./doctor-command.ts'), 'doctorCommand'));
 
   const models = program
     .command('models')
@@ -136,13 +130,13 @@ export function createProgram(): Command {
     .addOption(modelsDir)
     .addOption(debug);
   const json = new Option('--json', 'print the result as JSON');
-  models.command('list').description('List the catalog: title, task, licence, size and what is installed.').addOption(json).action(modelsListCommand);
+  models.command('list').description('List the catalog: title, task, licence, size and what is installed.').addOption(json).action(lazy(() => import('./models-command.ts'), 'modelsListCommand'));
   models
     .command('pull')
     .description('Download a model into the store, resuming an interrupted download; checks each file before installing it.')
     .argument('<id>', 'the model id, as listed by vivify models list')
     .addOption(json)
-    .action(modelsPullCommand);
+    .action(lazy(() => import('./models-command.ts'), 'modelsPullCommand'));
   models
     .command('import')
     .description(
@@ -153,15 +147,15 @@ export function createProgram(): Command {
     .argument('<dir-or-files...>', 'folders holding the files, or the files themselves')
     .option('--name <id>', 'with cyclegan: the model id in the store (default: cyclegan-<the checkpoint file name>)')
     .option('--licence <text>', "with cyclegan: the weights' licence, as listed (default: \"the checkpoint's\")")
-    .action(modelsImportCommand);
+    .action(lazy(() => import('./models-command.ts'), 'modelsImportCommand'));
   models
     .command('verify')
     .description('Hash the installed files again and compare them with the catalog or the lock.')
     .argument('[id]', 'one model (default: every model in the store)')
     .addOption(json)
-    .action(modelsVerifyCommand);
-  models.command('path').description("Print an installed model's folder.").argument('<id>', 'the model id').action(modelsPathCommand);
-  models.command('remove').description('Delete a model from the store, with its lock entries.').argument('<id>', 'the model id').action(modelsRemoveCommand);
+    .action(lazy(() => import('./models-command.ts'), 'modelsVerifyCommand'));
+  models.command('path').description("Print an installed model's folder.").argument('<id>', 'the model id').action(lazy(() => import('./models-command.ts'), 'modelsPathCommand'));
+  models.command('remove').description('Delete a model from the store, with its lock entries.').argument('<id>', 'the model id').action(lazy(() => import('./models-command.ts'), 'modelsRemoveCommand'));
 
   const train = program
     .command('train')
@@ -182,7 +176,7 @@ export function createProgram(): Command {
     .option('--batch <n>', "faces of each person per iteration (default: the preset's)", wholeNumber(1))
     .option('--preview-every <n>', 'write previews/preview_<iteration>.png every n iterations (default 500; 0: only at the end)', wholeNumber(0))
     .option('--name <id>', 'the model id in the store (default: deepfakes-<name of --out>)')
-    .action(trainDeepfakesCommand);
+    .action(lazy(() => import('./train-command.ts'), 'trainDeepfakesCommand'));
   train
     .command('cyclegan')
     .description(
@@ -197,7 +191,7 @@ export function createProgram(): Command {
     .option('--batch <n>', "pictures of each domain per iteration (default: the preset's, 1)", wholeNumber(1))
     .option('--preview-every <n>', 'write previews/preview_<iteration>.png (A, A→B, A→B→A, B, B→A, B→A→B) every n iterations (default 500; 0: only at the end)', wholeNumber(0))
     .option('--name <id>', 'the model id in the store (default: cyclegan-<name of --out>)')
-    .action(trainCycleganCommand);
+    .action(lazy(() => import('./train-command.ts'), 'trainCycleganCommand'));
 
   // The options both trainers take, in the order --help lists them after each trainer's own.
   for (const trainer of train.commands) {

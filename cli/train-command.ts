@@ -18,10 +18,10 @@ import {
 } from '../models/train/trainer-events.ts';
 import { countFaces, hasCheckpoint, readCheckpointSummary } from '../models/train/training-folders.ts';
 import { jsonTrainingReporter, terminalCycleganReporter, terminalTrainingReporter, type TrainingReporter } from '../models/train/training-reporter.ts';
+import { cycleganPresets, deepfakesPresets } from './option-choices.ts';
 
 /** `vivify train deepfakes`: checks, runs models/train/deepfakes.py, checks its ONNX export and registers the model. */
 
-export const deepfakesPresets = ['small', 'original', 'large'] as const;
 
 export interface TrainDeepfakesOptions {
   a?: string;
@@ -233,7 +233,6 @@ function stoppedSentence(out: string, seen: Seen, trainer: string): string {
 // ---------------------------------------------------------------------------------------------------------------------
 // vivify train cyclegan
 
-export const cycleganPresets = ['small', 'original'] as const;
 
 export interface TrainCycleganOptions extends Omit<TrainDeepfakesOptions, 'preset'> {
   preset?: (typeof cycleganPresets)[number];

@@ -2,7 +2,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
-import type { PreviewServer } from 'vite';
+import type { EditorServer } from '../../editor/server/static-server.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { psnr as pixelPsnr } from '../../runtime/eval/pixel-fidelity.ts';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
@@ -31,7 +31,7 @@ interface EditorHooks {
 const outDir = join(repoRoot, 'test', 'output', 'editor-build');
 let built: Promise<void> | undefined;
 
-async function servedEditor(): Promise<PreviewServer> {
+async function servedEditor(): Promise<EditorServer> {
   built ??= buildEditor(outDir);
   await built;
   return serveEditor({ port: 0, host: '127.0.0.1', outDir });
@@ -42,14 +42,14 @@ const hooks = (page: Page) => page.evaluate(() => (window as unknown as { vivify
 // Needs Debian's chromium (installed by .ci/run) and the shared media; builds the editor as `vivify editor` does.
 describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () => {
   let dir: { path: string; remove: () => Promise<void> };
-  let server: PreviewServer;
+  let server: EditorServer;
   let browser: Browser;
   let address: string;
 
   beforeAll(async () => {
     dir = await makeTempDir();
     server = await servedEditor();
-    address = server.resolvedUrls!.local[0]!;
+    address = server.url;
     browser = await launchChromium();
   }, 240_000);
   afterAll(async () => {
@@ -285,7 +285,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
 // Chromium's fake camera (a moving test pattern) stands in for a webcam; it needs a browser started with its flags.
 describe.skipIf(!hasChromium)('the webcam node in Chromium', () => {
   let dir: { path: string; remove: () => Promise<void> };
-  let server: PreviewServer;
+  let server: EditorServer;
   let browser: Browser;
 
   beforeAll(async () => {
@@ -301,7 +301,7 @@ describe.skipIf(!hasChromium)('the webcam node in Chromium', () => {
 
   it('drives the graph live: camera frames flow through and the viewer updates', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${server.resolvedUrls!.local[0]!}?provider=wasm`);
+    await page.goto(`${server.url}?provider=wasm`);
     await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined);
     const graph: GraphDocument = {
       format: 'vivify.graph',
@@ -338,7 +338,7 @@ describe.skipIf(!hasChromium)('the webcam node in Chromium', () => {
 // WebGPU here is Chromium's software adapter: slow, but enough to show that the WebGPU path is chosen and draws.
 describe.skipIf(!hasChromium || !hasSharedMedia)('the execution provider in Chromium', () => {
   let dir: { path: string; remove: () => Promise<void> };
-  let server: PreviewServer;
+  let server: EditorServer;
   const browsers: Browser[] = [];
 
   beforeAll(async () => {
@@ -355,7 +355,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the execution provider in Chro
     const browser = await launchChromium(args);
     browsers.push(browser);
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    await page.goto(`${server.resolvedUrls!.local[0]!}${query}`);
+    await page.goto(`${server.url}${query}`);
     await page.waitForFunction(() => (window as unknown as { vivifyEditor?: EditorHooks }).vivifyEditor?.renderer() !== undefined, undefined, { timeout: 60_000 });
     return { page, provider: await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.provider()) };
   }

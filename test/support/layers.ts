@@ -35,7 +35,7 @@ const allowed: Record<Layer, readonly Layer[]> = {
   // The apps compose: the registry of nodes with a host. The CLI's `editor` command serves the editor.
   cli: ['cli', 'nodes', 'node-host', 'models', 'core', 'editor-server'],
   // Maintainers' scripts, run by hand: they compose like the CLI.
-  tools: ['tools', 'nodes', 'node-host', 'models', 'core'],
+  tools: ['tools', 'cli', 'nodes', 'node-host', 'models', 'core'],
   editor: ['editor', 'nodes', 'browser-host', 'core'],
   // The dev-server plugins serve the editor: its asset lists and the browser host's files.
   'editor-server': ['editor-server', 'editor', 'browser-host', 'node-host', 'models', 'core'],
