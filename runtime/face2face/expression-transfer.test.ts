@@ -25,6 +25,17 @@ describe('transferMotion', () => {
     result.forEach((value, i) => expect(value).toBeCloseTo(source[i]!, 2));
   });
 
+  it('leaves a turned painting where it is when the driver is at its reference (its depth in relief along its own axis)', () => {
+    const a = (35 * Math.PI) / 180;
+    const turnY = Float64Array.of(Math.cos(a), 0, Math.sin(a), 0, 1, 0, -Math.sin(a), 0, Math.cos(a));
+    const source = moved(face, turnY, [40, 0, 0]);
+    const picture = { width: 800, height: 600 };
+    for (const headPose of [0, 1]) {
+      const result = transferMotion(transferBasis(source, face, undefined, picture), face, { ...gains, headPose }).face;
+      result.forEach((value, i) => expect(value).toBeCloseTo(source[i]!, 2));
+    }
+  });
+
   it('moves the mouth by the driver mouth offset, scaled to the source, and nothing else with head pose off', () => {
     const source = Float32Array.from(face, (v) => v * 2);
     const driver = Float32Array.from(face);

@@ -27,6 +27,11 @@ export interface TransferBasis {
   /** Maps the driver's reference face onto the source face: turns driver motion into the source's frame and size. */
   referenceToSource: Similarity3d;
   sourceCentre: [number, number, number];
+  /**
+   * The painting's face axis, along which its depth is in relief; the moved landmarks are taken out of relief along
+   * the same fixed axis, so a face at rest is the painting exactly, and a turned one moves as the deeper face would.
+   */
+  reliefAxis: number[];
   /** The painting's size: where its face sits in the picture decides the angle a camera sees it from. */
   picture?: { width: number; height: number };
 }
@@ -46,11 +51,13 @@ export function transferBasis(
   // deepen the turn it already has and overstate every turn by a third).
   const reference = inRelief(referenceFace, depthRelief);
   const q = fitSimilarity3d(referenceFace, sourceFace, rigidLandmarks).rotation;
-  const source = inRelief(sourceFace, depthRelief, [q[2]!, q[5]!, q[8]!]);
+  const reliefAxis = [q[2]!, q[5]!, q[8]!];
+  const source = inRelief(sourceFace, depthRelief, reliefAxis);
   return {
     source,
     reference,
     referencePose,
+    reliefAxis,
     referenceToSource: fitSimilarity3d(reference, source, rigidLandmarks),
     sourceCentre: centreOf(source),
     picture,
@@ -91,7 +98,7 @@ export function transferMotion(basis: TransferBasis, driverFace: Float32Array, g
     face[i * 3 + 2] = source[i * 3 + 2]! + w * delta[2];
   }
   const head = Float32Array.from(source);
-  if (gains.headPose === 0) return { face: inRelief(face, 1 / depthRelief), head: inRelief(head, 1 / depthRelief) };
+  if (gains.headPose === 0) return { face: inRelief(face, 1 / depthRelief, basis.reliefAxis), head: inRelief(head, 1 / depthRelief, basis.reliefAxis) };
 
   // The driver's head motion, seen in the source's frame: R' = Q R Q^T, translation turned and scaled likewise.
   const turn = scaleRotation(pose.rotation, gains.headPose);
@@ -112,7 +119,7 @@ export function transferMotion(basis: TransferBasis, driverFace: Float32Array, g
       for (let k = 0; k < 3; k++) points[i * 3 + k] = c[k]! + scale * turned[k]! + shift[k]!;
     }
   }
-  return { face: inRelief(face, 1 / depthRelief), head: inRelief(head, 1 / depthRelief) };
+  return { face: inRelief(face, 1 / depthRelief, basis.reliefAxis), head: inRelief(head, 1 / depthRelief, basis.reliefAxis) };
 }
 
 /**
