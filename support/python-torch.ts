@@ -7,9 +7,9 @@ export const testPython = trainingPython();
 /** Why PyTorch cannot be used here, or undefined: tests that need it skip with this reason. */
 export const torchMissing: string | undefined = (() => {
   try {
-    execFileSync(testPython, ['-c', 'import numpy, torch'], { stdio: 'ignore' });
+    execFileSync(testPython, ['-c', 'import numpy, torch, PIL'], { stdio: 'ignore' });
     return undefined;
   } catch {
-    return `${testPython} cannot import torch (Debian: apt-get install python3-torch)`;
+    return `${testPython} cannot import torch and PIL (Debian: apt-get install python3-torch python3-pil)`;
   }
 })();

@@ -10,7 +10,7 @@ import { alignFace } from '../runtime/align/face-align.ts';
 import { applyAffine } from '../runtime/geometry/affine.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { hasSharedMedia, makeTempDir, probeFile, runCli, sharedMedia, spawnCli, type CliResult } from '../support/cli.ts';
-import { torchMissing } from '../support/python-torch.ts';
+import { testPython, torchMissing } from '../support/python-torch.ts';
 import { extractFaces, faceVideos, withoutListing } from './support/face-crops.ts';
 
 /**
@@ -328,6 +328,29 @@ describe('vivify train deepfakes without PyTorch', () => {
           'or "pip install torch" (elsewhere), or set VIVIFY_PYTHON to a Python that has it\n',
       );
       expect(seconds).toBeLessThan(5);
+      expect(existsSync(join(temp.path, 'model'))).toBe(false);
+    } finally {
+      await temp.remove();
+    }
+  });
+
+  it.skipIf(torchMissing !== undefined)('says how to install Pillow where PyTorch is there but Pillow is not', async () => {
+    const temp = await makeTempDir();
+    try {
+      // A real Python with torch, whose PIL is shadowed by a package that cannot be imported.
+      await mkdir(join(temp.path, 'shadow', 'PIL'), { recursive: true });
+      await writeFile(join(temp.path, 'shadow', 'PIL', '__init__.py'), 'raise ImportError("no Pillow here")\n');
+      const wrapper = join(temp.path, 'python-without-pillow');
+      await writeFile(wrapper, `#!/bin/sh\nPYTHONPATH=${join(temp.path, 'shadow')} exec ${testPython} "$@"\n`);
+      await chmod(wrapper, 0o755);
+      const result = await runCli(['train', 'deepfakes', '--a', temp.path, '--b', temp.path, '--out', join(temp.path, 'model')], {
+        env: { ...process.env, VIVIFY_PYTHON: wrapper },
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toBe(
+        `vivify: training reads and writes pictures with Pillow, and ${wrapper} (from VIVIFY_PYTHON) cannot import PIL: install it with "sudo apt-get install python3-pil" ` +
+          '(Debian, Ubuntu) or "pip install pillow" (elsewhere), or set VIVIFY_PYTHON to a Python that has it\n',
+      );
       expect(existsSync(join(temp.path, 'model'))).toBe(false);
     } finally {
       await temp.remove();

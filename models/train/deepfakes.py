@@ -4,8 +4,8 @@ DeepFakes (2017) for Vivify: one shared encoder, one decoder per person. Decodin
 draws B's face with A's expression and pose. Trains on the folders `vivify extract` writes (aligned RGB crops,
 masks/<name>.png, alignments.json), checkpoints and resumes exactly, and exports both directions to ONNX.
 
-Needs PyTorch and numpy only (PNG files are read and written here with zlib). Runs on CUDA where torch sees a GPU,
-else on the CPU. Talks to `vivify train deepfakes` through JSON lines on stdout, one object per event; anything
+Needs PyTorch, numpy and Pillow (Debian: python3-torch python3-pil). Runs on CUDA where torch sees a GPU, else on
+the CPU. Talks to `vivify train deepfakes` through JSON lines on stdout, one object per event; anything
 on stderr is for people.
 
     python3 deepfakes.py --a A_DIR --b B_DIR --out MODEL_DIR [--preset small|original|large] [--iters N] ...
@@ -20,10 +20,8 @@ import json
 import math
 import os
 import signal
-import struct
 import sys
 import time
-import zlib
 
 # OpenMP threads that spin while they wait take the CPU from everything else, and lose it to anything else: on a busy
 # machine training ran ten times slower. Set before torch loads its OpenMP runtime, which reads it once.
@@ -33,6 +31,7 @@ import numpy as np  # noqa: E402 (after the environment above)
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from PIL import Image, UnidentifiedImageError  # noqa: E402
 
 FORMAT = 'vivify.deepfakes'
 # ONNX names: a graph cannot use one name for an input and an output, so the aligned crop goes in as "crop".
@@ -64,105 +63,31 @@ def emit(event):
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# PNG in and out (no PIL here: Debian's python3-torch brings numpy only)
+# Pictures in and out, through Pillow (Debian: python3-pil)
 
 def read_png(path):
-    """An 8- or 16-bit PNG as a uint8 array [H, W, C] (C: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA)."""
-    with open(path, 'rb') as file:
-        data = file.read()
-    if data[:8] != b'\x89PNG\r\n\x1a\n':
-        raise UsageProblem(f'{path} is not a PNG file')
-    pos, chunks, palette, header = 8, [], None, None
-    while pos + 8 <= len(data):
-        length, kind = struct.unpack('>I4s', data[pos:pos + 8])
-        body = data[pos + 8:pos + 8 + length]
-        pos += 12 + length
-        if kind == b'IHDR':
-            header = struct.unpack('>IIBBBBB', body)
-        elif kind == b'PLTE':
-            palette = np.frombuffer(body, np.uint8).reshape(-1, 3)
-        elif kind == b'IDAT':
-            chunks.append(body)
-        elif kind == b'IEND':
-            break
-    if header is None:
-        raise UsageProblem(f'{path} is a damaged PNG file (no header)')
-    width, height, depth, colour, _, _, interlace = header
-    channels = {0: 1, 2: 3, 3: 1, 4: 2, 6: 4}.get(colour)
-    if channels is None or depth not in (8, 16) or (colour == 3 and depth != 8) or interlace:
-        raise UsageProblem(f'{path}: only 8- or 16-bit, non-interlaced PNG files can be read')
-    bpp = channels * depth // 8
-    stride = width * bpp
+    """A PNG (or any picture Pillow reads) as a uint8 array [H, W, C] (C: 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA)."""
     try:
-        raw = np.frombuffer(zlib.decompress(b''.join(chunks)), np.uint8)
-        rows = raw[:height * (stride + 1)].reshape(height, stride + 1)
-    except (zlib.error, ValueError) as error:
-        raise UsageProblem(f'{path} is a damaged PNG file ({error})')
-    pixels = unfilter(rows, bpp, path)
-    if depth == 16:
-        pixels = pixels.reshape(height, width * channels, 2)[:, :, 0]
-    image = pixels.reshape(height, width, channels)
-    if colour == 3:
-        if palette is None:
-            raise UsageProblem(f'{path} is a damaged PNG file (no palette)')
-        image = palette[np.minimum(image[:, :, 0], len(palette) - 1)]
-    return image
-
-
-def unfilter(rows, bpp, path):
-    """
-    Undoes PNG's per-row filters. A byte depends on the byte to its left and the two above, so every pixel of one
-    anti-diagonal can be rebuilt at once from the diagonals before it: H + W vector steps, not H * W * bpp steps in Python.
-    """
-    height, stride = rows.shape[0], rows.shape[1] - 1
-    width = stride // bpp
-    kinds = rows[:, 0].astype(np.int64)
-    if kinds.max(initial=0) > 4:
-        raise UsageProblem(f'{path} is a damaged PNG file (row filter {kinds.max()})')
-    if kinds.max(initial=0) <= 2:
-        return unfilter_rows(rows, kinds, bpp)
-    filtered = rows[:, 1:].reshape(height, width, bpp).astype(np.int64)
-    # One row and one column of zeros before the image: what the filters see beyond its edges.
-    out = np.zeros((height + 1, width + 1, bpp), np.int64)
-    for diagonal in range(height + width - 1):
-        ys = np.arange(max(0, diagonal - width + 1), min(height, diagonal + 1))
-        xs = diagonal - ys
-        left, up, upper_left = out[ys + 1, xs], out[ys, xs + 1], out[ys, xs]
-        p = left + up - upper_left
-        pa, pb, pc = np.abs(p - left), np.abs(p - up), np.abs(p - upper_left)
-        paeth = np.where((pa <= pb) & (pa <= pc), left, np.where(pb <= pc, up, upper_left))
-        kind = kinds[ys][:, None]
-        predictor = np.select([kind == 1, kind == 2, kind == 3, kind == 4], [left, up, (left + up) >> 1, paeth], 0)
-        out[ys + 1, xs + 1] = (filtered[ys, xs] + predictor) & 255
-    return out[1:, 1:].reshape(height, stride).astype(np.uint8)
-
-
-def unfilter_rows(rows, kinds, bpp):
-    """The common case (None, Sub and Up only: what most encoders write by default), a row at a time."""
-    out = np.zeros((rows.shape[0], rows.shape[1] - 1), np.uint8)
-    prev = np.zeros(rows.shape[1] - 1, np.int64)
-    for y, kind in enumerate(kinds):
-        line = rows[y, 1:].astype(np.int64)
-        if kind == 1:
-            line = np.cumsum(line.reshape(-1, bpp), axis=0).reshape(-1)
-        elif kind == 2:
-            line = line + prev
-        prev = line & 255
-        out[y] = prev
-    return out
+        with Image.open(path) as image:
+            image.load()
+            if image.mode == 'P':
+                image = image.convert('RGBA' if 'transparency' in image.info else 'RGB')
+            elif image.mode in ('I;16', 'I;16B', 'I;16L', 'I'):
+                # 16-bit grey: its high byte, as an 8-bit picture would hold it.
+                return (np.asarray(image, np.uint32) >> 8).astype(np.uint8)[:, :, None]
+            elif image.mode not in ('L', 'LA', 'RGB', 'RGBA'):
+                image = image.convert('RGB')
+            pixels = np.asarray(image, np.uint8)
+    except UnidentifiedImageError:
+        raise UsageProblem(f'{path} is not a picture Pillow can read (PNG, JPEG...)')
+    except OSError as error:
+        raise UsageProblem(f'{path} is a damaged picture file ({error})')
+    return pixels[:, :, None] if pixels.ndim == 2 else pixels
 
 
 def write_png(path, image):
-    """A uint8 RGB array [H, W, 3] as a PNG (no filtering: previews are small)."""
-    height, width, _ = image.shape
-    rows = np.concatenate([np.zeros((height, 1), np.uint8), image.reshape(height, width * 3)], axis=1)
-
-    def chunk(kind, body):
-        return struct.pack('>I', len(body)) + kind + body + struct.pack('>I', zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-    header = struct.pack('>IIBBBBB', width, height, 8, 2, 0, 0, 0)
-    data = b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', header) + chunk(b'IDAT', zlib.compress(rows.tobytes(), 6)) + chunk(b'IEND', b'')
-    atomic_write(path, lambda file: file.write(data))
+    """A uint8 RGB array [H, W, 3] as a PNG."""
+    atomic_write(path, lambda file: Image.fromarray(np.ascontiguousarray(image), 'RGB').save(file, format='PNG'))
 
 
 def atomic_write(path, write):
