@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { createRegistry } from '../nodes/index.ts';
-import { GraphError, UsageError } from '../runtime/errors.ts';
+import { GraphError } from '../runtime/errors.ts';
 import { runGraph } from '../runtime/executor.ts';
 import { checkGraph } from '../runtime/graph/load.ts';
 import { applyOverrides } from '../runtime/graph/overrides.ts';
@@ -10,6 +10,7 @@ import { readGraphFile } from '../runtime/node/graph-file.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { displayPath } from '../runtime/node/paths.ts';
 import { jsonReporter, terminalReporter } from './progress-reporter.ts';
+import { parseFrameRange } from '../runtime/graph/command-line.ts';
 
 export interface RenderOptions {
   source?: string;
@@ -61,19 +62,6 @@ export async function renderCommand(graphPath: string, options: RenderOptions): 
     process.off('SIGINT', cancel);
     process.off('SIGTERM', cancel);
   }
-}
-
-/** `A:B` (frames A to B-1, 0-based), `A:` (from A to the end), `:B` (the first B frames). */
-export function parseFrameRange(text: string | undefined): { start: number; end?: number } {
-  if (text === undefined) return { start: 0 };
-  const match = /^(\d*):(\d*)$/.exec(text.trim());
-  if (!match || (match[1] === '' && match[2] === '')) {
-    throw new UsageError(`--frames ${text}: expected A:B (0-based, B exclusive), A: or :B`);
-  }
-  const start = match[1] ? Number(match[1]) : 0;
-  const end = match[2] ? Number(match[2]) : undefined;
-  if (end !== undefined && end <= start) throw new UsageError(`--frames ${text}: the end must come after the start`);
-  return end === undefined ? { start } : { start, end };
 }
 
 function outputPaths(document: GraphDocument, registry: ReturnType<typeof createRegistry>): string[] {

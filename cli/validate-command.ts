@@ -1,6 +1,6 @@
 import { createRegistry } from '../nodes/index.ts';
 import { GraphError } from '../runtime/errors.ts';
-import { optionFor } from '../runtime/graph/load.ts';
+import { optionFor } from '../runtime/graph/command-line.ts';
 import { readGraphFile } from '../runtime/node/graph-file.ts';
 import { displayPath } from '../runtime/node/paths.ts';
 

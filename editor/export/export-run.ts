@@ -4,6 +4,7 @@ import type { Host } from '../../runtime/host.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
 import type { ResultCache } from '../../runtime/result-cache.ts';
 import { titleStem } from '../state/graph-file.ts';
+import { formatFrameRange, inputFlag } from '../../runtime/graph/command-line.ts';
 
 export interface ExportOptions {
   registry: NodeRegistry;
@@ -60,8 +61,9 @@ export function cliCommand(document: GraphDocument, registry: NodeRegistry, grap
     // An output left empty gets the name the editor's export gives it.
     const value = document.nodes[nodeId]?.params[param] || (param === 'path' ? exportNames.get(nodeId) : undefined);
     if (typeof value !== 'string' || value === '') continue;
-    parts.push(name === 'output' ? '-o' : `--${name}`, quote(value));
+    parts.push(inputFlag(name), quote(value));
   }
-  if (frames && (frames.start > 0 || frames.end !== undefined)) parts.push('--frames', `${frames.start}:${frames.end ?? ''}`);
+  const range = formatFrameRange(frames);
+  if (range) parts.push('--frames', range);
   return parts.join(' ');
 }

@@ -8,6 +8,7 @@ import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphEdge, type G
 import { formatPath } from './json-path.ts';
 import { topologicalOrder } from './order.ts';
 import { parseJsonStrict } from './parse-json.ts';
+import { optionFor } from './command-line.ts';
 
 export interface LoadResult {
   /** The migrated document; present only when there are no problems. */
@@ -129,11 +130,6 @@ function checkParams(
     const how = exposed ? optionFor(exposed) : `--set ${id}.${name}=FILE`;
     problems.push({ path: formatPath(['nodes', id, 'params', name]), message: `no ${spec.accept} file given: pass ${how}` });
   }
-}
-
-/** The command-line option that sets a graph input. */
-export function optionFor(inputName: string): string {
-  return inputName === 'output' ? '-o FILE' : `--${inputName} FILE`;
 }
 
 function checkEdges(
