@@ -6,8 +6,15 @@ import { resizeRgba } from '../runtime/image-resize.ts';
 import type { RgbaImage } from '../runtime/image.ts';
 import { type Box, faceBox } from '../runtime/landmarks/face-choice.ts';
 import type { Host } from '../runtime/host.ts';
+import { createRegistry } from '../nodes/index.ts';
+import { runGraph, type RunProgress, type RunWarning } from '../runtime/executor.ts';
+import type { FaceLandmarks } from '../runtime/face.ts';
+import type { GraphDocument } from '../runtime/graph/document.ts';
+import { checkGraph } from '../runtime/graph/load.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { displayPath } from '../runtime/node/paths.ts';
+import { cancelOnSignal } from './cancel-on-signal.ts';
+import { terminalReporter } from './progress-reporter.ts';
 
 /** Pixels this many face heights from the face are background: a method should leave them as they were. */
 const farFaceHeights = 0.6;
@@ -63,7 +70,16 @@ interface SourceReference {
 }
 
 export async function evalCommand(outputPath: string, options: { driving: string; source?: string; json?: boolean }): Promise<void> {
-  const report = await evaluate(outputPath, options);
+  // Progress and warnings on stderr as a render shows them (stdout keeps the report); Ctrl-C stops it, exit 130.
+  const reporter = terminalReporter();
+  let report: EvalReport;
+  try {
+    report = await cancelOnSignal((signal) =>
+      evaluate(outputPath, options, { signal, onProgress: (progress) => reporter.progress(progress), onWarning: (warning) => reporter.warning(warning) }),
+    );
+  } finally {
+    reporter.stop();
+  }
   if (options.json) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
@@ -85,7 +101,7 @@ export async function evalCommand(outputPath: string, options: { driving: string
 }
 
 /** What `vivify eval` measures, as a report. */
-export async function evaluate(outputPath: string, options: { driving: string; source?: string }): Promise<EvalReport> {
+export async function evaluate(outputPath: string, options: { driving: string; source?: string }, events: TrackingEvents = {}): Promise<EvalReport> {
   const host = createNodeHost();
   let reference = options.source ? await readSource(host, options.source) : undefined;
   let firstFramePsnr: number | undefined;
@@ -100,8 +116,8 @@ export async function evaluate(outputPath: string, options: { driving: string; s
     const change = meanChangeWhere(frame, reference.image, reference.far!);
     if (change !== undefined) farChange = { total: farChange.total + change, frames: farChange.frames + 1 };
     if (face && tracked > settlingFrames) damage[index] = frameDamage(reference.damage!, frame, face);
-  });
-  const driving = await track(host, options.driving);
+  }, events);
+  const driving = await track(host, options.driving, undefined, events);
 
   const compared = Math.min(output.motion.length, driving.motion.length);
   const pairs = Array.from({ length: compared }, (_, i) => [output.motion[i], driving.motion[i]] as const).filter(
@@ -185,30 +201,62 @@ function atSize(reference: SourceReference, width: number, height: number): Sour
 
 /**
  * Landmarks every frame of a video (video mode, no smoothing) and returns each frame's motion, undefined where no face.
- * `onFrame` sees each frame with the landmarks found in it.
+ * It runs as a graph on the executor (driving-video -> face-landmarks), as renders do: the same decoding, progress,
+ * cancel and warnings. `onFrame` sees each frame with the landmarks found in it.
  */
 async function track(
   host: Host,
   path: string,
   onFrame?: (frame: RgbaImage, index: number, face: Float32Array | undefined) => void,
+  events: TrackingEvents = {},
 ): Promise<{ motion: (FaceMotion | undefined)[] }> {
-  const reader = await host.openVideo(path, { start: 0 });
-  const detector = await host.createFaceDetector({ mode: 'video', maxFaces: 1, minConfidence: 0.5 });
+  const registry = createRegistry();
+  const graph: GraphDocument = {
+    format: 'vivify.graph',
+    version: 1,
+    meta: { title: 'Tracking for vivify eval' },
+    nodes: {
+      video: { type: 'driving-video', typeVersion: 1, params: { path } },
+      face: { type: 'face-landmarks', typeVersion: 1, params: { smoothing: false } },
+    },
+    edges: [{ from: ['video', 'frames'], to: ['face', 'image'] }],
+    inputs: {},
+    models: [],
+  };
+  const checked = checkGraph(graph, registry, { requireFiles: true });
+  if (!checked.document) throw new UsageError(checked.problems.map((problem) => `${displayPath(path)}: ${problem.message}`).join('; '));
   const motion: (FaceMotion | undefined)[] = [];
+  const pictures = new Map<number, RgbaImage>();
   // Head angles are measured from the first face's pose, in the head's own frame (see faceMotion).
   let firstPose: Float32Array | undefined;
-  try {
-    for (let frame = await reader.next(), index = 0; frame; frame = await reader.next(), index++) {
-      const [face] = await detector.detect(frame, Math.round((index * 1000) / reader.info.fps));
-      onFrame?.(frame, index, face?.points);
+  await runGraph(checked.document, {
+    registry,
+    host,
+    settings: { frames: { start: 0 } },
+    ...(events.signal ? { signal: events.signal } : {}),
+    onProgress: events.onProgress,
+    onWarning: events.onWarning,
+    onOutputs(nodeId, index, outputs) {
+      if (index === undefined) return;
+      if (nodeId === 'video') pictures.set(index, outputs.frames as RgbaImage);
+      if (nodeId !== 'face') return;
+      // Where no face was found the node holds the last one, marked not found: eval counts it as missing.
+      const shown = outputs.face as FaceLandmarks | undefined;
+      const face = shown?.found ? shown : undefined;
+      onFrame?.(pictures.get(index)!, index, face?.points);
+      pictures.delete(index);
       firstPose ??= face && Float32Array.from(face.transform);
-      motion.push(face && faceMotion({ ...face, confidence: 1, found: true }, firstPose));
-    }
-  } finally {
-    detector.close();
-    await reader.close();
-  }
+      motion[index] = face && faceMotion(face, firstPose);
+    },
+  });
   return { motion };
+}
+
+/** What a tracking run reports as it goes: the executor's progress and warnings, and a signal that cancels it. */
+export interface TrackingEvents {
+  onProgress?: (progress: RunProgress) => void;
+  onWarning?: (warning: RunWarning) => void;
+  signal?: AbortSignal;
 }
 
 /** Eyes count as open at 60 % or more of the video's median eye opening. */

@@ -11,6 +11,7 @@ import { createNodeHost } from '../runtime/node/node-host.ts';
 import { displayPath } from '../runtime/node/paths.ts';
 import { jsonReporter, terminalReporter } from './progress-reporter.ts';
 import { parseFrameRange } from '../runtime/graph/command-line.ts';
+import { cancelOnSignal } from './cancel-on-signal.ts';
 
 export interface RenderOptions {
   source?: string;
@@ -38,29 +39,21 @@ export async function renderCommand(graphPath: string, options: RenderOptions): 
   const { document, problems } = checkGraph(withOverrides, registry, { requireFiles: true });
   if (!document) throw new GraphError(displayPath(graphPath), problems);
 
-  const controller = new AbortController();
-  const cancel = () => {
-    // A second Ctrl-C does not wait for the clean-up.
-    if (controller.signal.aborted) process.exit(130);
-    controller.abort();
-  };
-  process.on('SIGINT', cancel);
-  process.on('SIGTERM', cancel);
   const reporter = options.json ? jsonReporter() : terminalReporter();
   try {
-    const summary = await runGraph(document, {
-      registry,
-      host,
-      signal: controller.signal,
-      settings: { overwrite: Boolean(options.force), frames },
-      onProgress: (progress) => reporter.progress(progress),
-      onWarning: (warning) => reporter.warning(warning),
-    });
+    const summary = await cancelOnSignal((signal) =>
+      runGraph(document, {
+        registry,
+        host,
+        signal,
+        settings: { overwrite: Boolean(options.force), frames },
+        onProgress: (progress) => reporter.progress(progress),
+        onWarning: (warning) => reporter.warning(warning),
+      }),
+    );
     reporter.done(summary, outputPaths(document, registry).map(displayPath).join(', ') || undefined);
   } finally {
     reporter.stop();
-    process.off('SIGINT', cancel);
-    process.off('SIGTERM', cancel);
   }
 }
 

@@ -62,16 +62,17 @@ describe.skipIf(!hasSharedMedia)('picture quality of the default method on every
     expect(gazeRun.report.correlation.gazeX).toBeGreaterThanOrEqual(0.7);
   }, 300_000);
 
-  // Issue 13 asks for 0.8-1.25 wherever the driver moves an axis by 1 degree or more; that is not met yet (the statue
-  // s6 reads 0.7 of d3's turn; d18's pitch, which comes from its jaw dropping rather than a nod, reads 0.3 to 1.6),
-  // so this holds the band reached (0.70-1.33), which the old transfer's 1.3-1.9 would break.
+  // Issue 13 asks for 0.8-1.25 wherever the driver moves an axis by 1 degree or more. With the turn applied on the
+  // depth in relief and as the camera sees a sliding head, every pair here is inside 0.72-1.35 (the statue s6 reads
+  // 0.76-0.78 of d3's and d6's turns, s9 1.34 of d19's; the old transfer's 1.3-1.9 breaks this); d18's pitch, which
+  // comes from its jaw dropping rather than a nod (0.25-2.05 across paintings), is judged from 2 degrees only.
   it("turns the head near the driver's amplitude where the driver turns it clearly", () => {
     for (const result of [...scored, ...(gazeRun ? [gazeRun] : [])]) {
       const { amplitude, drivingSpread } = result.report;
       for (const axis of ['yaw', 'pitch', 'roll'] as const) {
         if (drivingSpread[axis] < (axis === 'pitch' ? 2 : judgedSpread)) continue;
-        expect(amplitude[axis], `${result.painting} x ${result.driver} ${axis}`).toBeGreaterThanOrEqual(0.65);
-        expect(amplitude[axis], `${result.painting} x ${result.driver} ${axis}`).toBeLessThanOrEqual(1.4);
+        expect(amplitude[axis], `${result.painting} x ${result.driver} ${axis}`).toBeGreaterThanOrEqual(0.72);
+        expect(amplitude[axis], `${result.painting} x ${result.driver} ${axis}`).toBeLessThanOrEqual(1.35);
       }
     }
   });
