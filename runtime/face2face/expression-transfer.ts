@@ -20,10 +20,21 @@ export interface TransferGains {
 }
 
 export interface TransferBasis {
-  source: Float32Array;
-  reference: Float32Array;
   /** The reference face's pose matrix: head rotations are read from the matrices, steadier than landmark depth. */
   referencePose?: Float32Array;
+  /** The painting's size: where its face sits in the picture decides the angle a camera sees it from. */
+  picture?: { width: number; height: number };
+  /** The faces with their depth in relief, for how the landmarks move across the picture (side to side). */
+  across: ReliefSpace;
+  /** The faces with their own depth, for how they move up and down. */
+  upright: ReliefSpace;
+}
+
+/** The source and reference faces with their depth in relief by `relief`, and what is fitted between them. */
+interface ReliefSpace {
+  relief: number;
+  source: Float32Array;
+  reference: Float32Array;
   /** Maps the driver's reference face onto the source face: turns driver motion into the source's frame and size. */
   referenceToSource: Similarity3d;
   sourceCentre: [number, number, number];
@@ -32,36 +43,32 @@ export interface TransferBasis {
    * the same fixed axis, so a face at rest is the painting exactly, and a turned one moves as the deeper face would.
    */
   reliefAxis: number[];
-  /** The painting's size: where its face sits in the picture decides the angle a camera sees it from. */
-  picture?: { width: number; height: number };
 }
 
-/**
- * What stays fixed for a run: the source face and the driver's reference face (its neutral frame), both with their
- * depth in relief (all the transfer works on), and the painting's size.
- */
+/** What stays fixed for a run: the source face and the driver's reference face (its neutral frame), and the painting's size. */
 export function transferBasis(
   sourceFace: Float32Array,
   referenceFace: Float32Array,
   referencePose?: Float32Array,
   picture?: { width: number; height: number },
 ): TransferBasis {
+  return {
+    referencePose,
+    picture,
+    across: reliefSpace(sourceFace, referenceFace, depthRelief),
+    upright: reliefSpace(sourceFace, referenceFace, 1),
+  };
+}
+
+function reliefSpace(sourceFace: Float32Array, referenceFace: Float32Array, relief: number): ReliefSpace {
   // Depth is relief along the face's own axis: the driver's reference face is taken to look at its camera, and the
   // painting's axis is the reference's turned onto it (on a 3/4 view like s10, relief along the picture's depth would
   // deepen the turn it already has and overstate every turn by a third).
-  const reference = inRelief(referenceFace, depthRelief);
+  const reference = inRelief(referenceFace, relief);
   const q = fitSimilarity3d(referenceFace, sourceFace, rigidLandmarks).rotation;
   const reliefAxis = [q[2]!, q[5]!, q[8]!];
-  const source = inRelief(sourceFace, depthRelief, reliefAxis);
-  return {
-    source,
-    reference,
-    referencePose,
-    reliefAxis,
-    referenceToSource: fitSimilarity3d(reference, source, rigidLandmarks),
-    sourceCentre: centreOf(source),
-    picture,
-  };
+  const source = inRelief(sourceFace, relief, reliefAxis);
+  return { relief, source, reference, reliefAxis, referenceToSource: fitSimilarity3d(reference, source, rigidLandmarks), sourceCentre: centreOf(source) };
 }
 
 /** Where the source's landmarks go for one driver frame: with expression and head pose, and with the head pose alone. */
@@ -78,8 +85,19 @@ export interface TransferredFace {
  * scaled by its gain) is then applied about the source face's centre.
  */
 export function transferMotion(basis: TransferBasis, driverFace: Float32Array, gains: TransferGains, driverPose?: Float32Array): TransferredFace {
-  const { source, reference, referenceToSource, referencePose } = basis;
-  const driver = inRelief(driverFace, depthRelief);
+  // Side to side the landmarks move as the face in relief does, up and down as the face with its own depth does.
+  const across = moveInSpace(basis.across, basis, driverFace, gains, driverPose);
+  const upright = moveInSpace(basis.upright, basis, driverFace, gains, driverPose);
+  for (const [from, to] of [[across.face, upright.face], [across.head, upright.head]] as const) {
+    for (let i = 0; i < to.length; i += 3) to[i] = from[i]!;
+  }
+  return upright;
+}
+
+function moveInSpace(space: ReliefSpace, basis: TransferBasis, driverFace: Float32Array, gains: TransferGains, driverPose?: Float32Array): TransferredFace {
+  const { source, reference, referenceToSource, relief, reliefAxis } = space;
+  const { referencePose } = basis;
+  const driver = inRelief(driverFace, relief);
   // The expression is what the landmarks' own rigid fit leaves over, so none of the head's turn stays in it (with the
   // depth in relief, the fit's turn is the pose matrix's, and none of the turn is left to pass as expression); the
   // turn applied is the pose matrix's, steadier frame to frame.
@@ -98,7 +116,7 @@ export function transferMotion(basis: TransferBasis, driverFace: Float32Array, g
     face[i * 3 + 2] = source[i * 3 + 2]! + w * delta[2];
   }
   const head = Float32Array.from(source);
-  if (gains.headPose === 0) return { face: inRelief(face, 1 / depthRelief, basis.reliefAxis), head: inRelief(head, 1 / depthRelief, basis.reliefAxis) };
+  if (gains.headPose === 0) return { face: inRelief(face, 1 / relief, reliefAxis), head: inRelief(head, 1 / relief, reliefAxis) };
 
   // The driver's head motion, seen in the source's frame: R' = Q R Q^T, translation turned and scaled likewise.
   const turn = scaleRotation(pose.rotation, gains.headPose);
@@ -106,10 +124,10 @@ export function transferMotion(basis: TransferBasis, driverFace: Float32Array, g
   const movedCentre = applySimilarity3d(pose, ...referenceCentre);
   const shift = softLimit(
     applyRotation(q, [0, 1, 2].map((c) => (movedCentre[c]! - referenceCentre[c]!) * referenceToSource.scale * gains.headPose)),
-    maxShift * faceHeight(source),
+    maxShift * faceHeight(source, relief),
   );
   const scale = pose.scale ** gains.headPose;
-  const c = basis.sourceCentre;
+  const c = space.sourceCentre;
   // The turn in the picture's frame (Q R Q^T), then as a camera sees it from where the head slid to.
   const inPicture = multiply3(multiply3(q, turn), transpose3(q));
   const seen = basis.picture ? multiply3(viewTurn(basis.picture, c, shift), inPicture) : inPicture;
@@ -119,7 +137,7 @@ export function transferMotion(basis: TransferBasis, driverFace: Float32Array, g
       for (let k = 0; k < 3; k++) points[i * 3 + k] = c[k]! + scale * turned[k]! + shift[k]!;
     }
   }
-  return { face: inRelief(face, 1 / depthRelief, basis.reliefAxis), head: inRelief(head, 1 / depthRelief, basis.reliefAxis) };
+  return { face: inRelief(face, 1 / relief, reliefAxis), head: inRelief(head, 1 / relief, reliefAxis) };
 }
 
 /**
@@ -133,12 +151,13 @@ function withRotation(fit: Similarity3d, rotation: Float64Array, reference: Floa
 }
 
 /**
- * How much deeper a face is than MediaPipe's landmark depth says. Its landmarks' z is flatter than the head its own
- * pose matrices describe: turned by those matrices, a real driver's landmarks (d3, d6: turns of up to 20°) move as
- * predicted with their depth stretched 1.25-1.3 times (best fit), and a painting turned on its bare depth reads back
- * only 0.65-0.9 of the turn.
+ * How much deeper a face is, for a turn to the side, than MediaPipe's landmark depth says. Turned by MediaPipe's own
+ * pose matrices, a real driver's landmarks (d3, d6: turns of up to 20°) move across the picture as predicted only with
+ * their depth stretched 1.3-1.4 times (best fits), while up and down they move as their own depth predicts (1.0-1.1):
+ * the landmarks' depth is flat for turns and right for nods. A painting turned on its bare depth read back only
+ * 0.65-0.9 of a driver's turn; on the depth stretched both ways it nodded 1.47 times as much as d3.
  */
-export const depthRelief = 1.27;
+export const depthRelief = 1.35;
 
 /** The landmarks with their depth along `axis` (unit; the picture's depth by default) scaled by `factor` about their centre. */
 function inRelief(points: Float32Array, factor: number, axis: readonly number[] = [0, 0, 1]): Float32Array {
@@ -181,8 +200,8 @@ function softLimit(v: [number, number, number], limit: number): [number, number,
 }
 
 /** Forehead to chin of a face in relief, as the landmarks measure it. */
-function faceHeight(points: Float32Array): number {
-  const depth = (points[10 * 3 + 2]! - points[152 * 3 + 2]!) / depthRelief;
+function faceHeight(points: Float32Array, relief: number): number {
+  const depth = (points[10 * 3 + 2]! - points[152 * 3 + 2]!) / relief;
   return Math.hypot(points[10 * 3]! - points[152 * 3]!, points[10 * 3 + 1]! - points[152 * 3 + 1]!, depth);
 }
 
