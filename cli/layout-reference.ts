@@ -40,6 +40,7 @@ export const folderRoles: readonly (readonly [string, string])[] = [
   ['editor/ui', 'the panels: palette, inspector, viewer'],
   ['editor/server', "the dev server's plugins: assets, the model store"],
   ['presets', 'graph documents to start from'],
+  ['types', 'the web platform the core may assume: tsconfig.core.json compiles runtime/ and nodes/ against it alone'],
   ['tools', "maintainers' scripts: the package build (npm run build), the mean face's derivation"],
   ['test', 'integration tests on real media with the real CLI and ffmpeg; unit tests sit next to their code'],
   ['test/browser', 'browser tests in headless Chromium'],
