@@ -1,6 +1,7 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, readFile, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, readFile, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasSharedMedia, makeTempDir, repoRoot, sharedMedia } from '../support/cli.ts';
@@ -20,8 +21,18 @@ describe('the npm package', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir();
-    // prepack builds dist/ and editor/dist/ first.
-    const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', dir.path], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
+    // Packed from a copy of the working tree, so the build (prepack: dist/ and editor/dist/) never replaces the
+    // checkout's own editor build while other tests serve it.
+    const checkout = join(dir.path, 'checkout');
+    await mkdir(checkout);
+    const { stdout: listed } = await exec('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
+    const tracked = listed.split('\n').filter((path) => path && existsSync(join(repoRoot, path)));
+    await Promise.all(tracked.map(async (path) => {
+      await mkdir(dirname(join(checkout, path)), { recursive: true });
+      await copyFile(join(repoRoot, path), join(checkout, path));
+    }));
+    await symlink(join(repoRoot, 'node_modules'), join(checkout, 'node_modules'), 'dir');
+    const { stdout } = await exec('npm', ['pack', '--json', '--pack-destination', dir.path], { cwd: checkout, maxBuffer: 64 * 1024 * 1024 });
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
     files = packed!.files.map((file) => file.path);
     await exec('tar', ['-xzf', join(dir.path, packed!.filename), '-C', dir.path]);
