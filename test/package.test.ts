@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { copyFile, mkdir, readFile, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,7 +26,8 @@ describe('the npm package', () => {
     const checkout = join(dir.path, 'checkout');
     await mkdir(checkout);
     const { stdout: listed } = await exec('git', ['ls-files', '--cached', '--others', '--exclude-standard'], { cwd: repoRoot, maxBuffer: 16 * 1024 * 1024 });
-    const tracked = listed.split('\n').filter((path) => path && existsSync(join(repoRoot, path)));
+    // Plain files only: a node_modules that is a link (which git lists as a file) is linked anew below.
+    const tracked = listed.split('\n').filter((path) => path && existsSync(join(repoRoot, path)) && lstatSync(join(repoRoot, path)).isFile());
     await Promise.all(tracked.map(async (path) => {
       await mkdir(dirname(join(checkout, path)), { recursive: true });
       await copyFile(join(repoRoot, path), join(checkout, path));
