@@ -9,12 +9,12 @@ import type { Host } from '../runtime/host.ts';
 import { createRegistry } from '../nodes/index.ts';
 import { runGraph, type RunProgress, type RunWarning } from '../runtime/executor.ts';
 import type { FaceLandmarks } from '../runtime/face.ts';
-import type { GraphDocument } from '../runtime/graph/document.ts';
 import { checkGraph } from '../runtime/graph/load.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { displayPath } from '../runtime/node/paths.ts';
 import { cancelOnSignal } from './cancel-on-signal.ts';
 import { terminalReporter } from './progress-reporter.ts';
+import { landmarksGraph } from './landmarks-graph.ts';
 
 /** Pixels this many face heights from the face are background: a method should leave them as they were. */
 const farFaceHeights = 0.6;
@@ -201,7 +201,7 @@ function atSize(reference: SourceReference, width: number, height: number): Sour
 
 /**
  * Landmarks every frame of a video (video mode, no smoothing) and returns each frame's motion, undefined where no face.
- * It runs as a graph on the executor (driving-video -> face-landmarks), as renders do: the same decoding, progress,
+ * It runs `vivify landmarks`' graph on the executor (driving-video -> face-landmarks), as renders do: the same decoding, progress,
  * cancel and warnings. `onFrame` sees each frame with the landmarks found in it.
  */
 async function track(
@@ -211,18 +211,7 @@ async function track(
   events: TrackingEvents = {},
 ): Promise<{ motion: (FaceMotion | undefined)[] }> {
   const registry = createRegistry();
-  const graph: GraphDocument = {
-    format: 'vivify.graph',
-    version: 1,
-    meta: { title: 'Tracking for vivify eval' },
-    nodes: {
-      video: { type: 'driving-video', typeVersion: 1, params: { path } },
-      face: { type: 'face-landmarks', typeVersion: 1, params: { smoothing: false } },
-    },
-    edges: [{ from: ['video', 'frames'], to: ['face', 'image'] }],
-    inputs: {},
-    models: [],
-  };
+  const graph = landmarksGraph(path, false, undefined, { smoothing: false });
   const checked = checkGraph(graph, registry, { requireFiles: true });
   if (!checked.document) throw new UsageError(checked.problems.map((problem) => `${displayPath(path)}: ${problem.message}`).join('; '));
   const motion: (FaceMotion | undefined)[] = [];
@@ -238,7 +227,7 @@ async function track(
     onWarning: events.onWarning,
     onOutputs(nodeId, index, outputs) {
       if (index === undefined) return;
-      if (nodeId === 'video') pictures.set(index, outputs.frames as RgbaImage);
+      if (nodeId === 'drive') pictures.set(index, outputs.frames as RgbaImage);
       if (nodeId !== 'face') return;
       // Where no face was found the node holds the last one, marked not found: eval counts it as missing.
       const shown = outputs.face as FaceLandmarks | undefined;

@@ -4,7 +4,6 @@ import { drawFaceOverlay } from '../runtime/draw/landmark-overlay.ts';
 import { UsageError } from '../runtime/errors.ts';
 import { runGraph } from '../runtime/executor.ts';
 import { type FaceLandmarks, faceFromValues, faceValues } from '../runtime/face.ts';
-import type { GraphDocument } from '../runtime/graph/document.ts';
 import { checkGraph } from '../runtime/graph/load.ts';
 import { applyOverrides } from '../runtime/graph/overrides.ts';
 import type { RgbaImage } from '../runtime/image.ts';
@@ -14,6 +13,7 @@ import { createNodeHost } from '../runtime/node/node-host.ts';
 import { checkWritable, writeOutputFile } from '../runtime/node/output-file.ts';
 import { displayPath } from '../runtime/node/paths.ts';
 import { jsonReporter, terminalReporter } from './progress-reporter.ts';
+import { landmarksGraph } from './landmarks-graph.ts';
 
 const imageExtensions = new Set(['.jpg', '.jpeg', '.png', '.webp', '.avif', '.tif', '.tiff', '.gif', '.bmp']);
 
@@ -84,27 +84,6 @@ export async function landmarksCommand(inputPath: string, options: LandmarksOpti
   const what = isImage ? `${found === 1 ? 'a face' : 'no face'} with ${(frames[0]?.points.length ?? 0) / 3} landmarks` : `a face in ${found} of ${summary.frames} frames`;
   const written = [json, overlay].filter(Boolean).map((path) => displayPath(path!));
   process.stdout.write(`${displayPath(inputPath)}: ${what}${written.length > 0 ? `; wrote ${written.join(', ')}` : ''}\n`);
-}
-
-/** The graph the command runs: picture or video -> face-landmarks (-> overlay -> video for a video overlay). */
-function landmarksGraph(input: string, isImage: boolean, videoOverlay: string | undefined): GraphDocument {
-  const from = isImage ? 'picture' : 'drive';
-  const nodes: GraphDocument['nodes'] = {
-    [from]: { type: isImage ? 'source-image' : 'driving-video', typeVersion: 1, params: { path: input } },
-    face: { type: 'face-landmarks', typeVersion: 1, params: {} },
-  };
-  const edges: GraphDocument['edges'] = [{ from: [from, isImage ? 'image' : 'frames'], to: ['face', 'image'] }];
-  if (videoOverlay) {
-    nodes.overlay = { type: 'landmark-overlay', typeVersion: 1, params: {} };
-    nodes.out = { type: 'video-output', typeVersion: 1, params: { path: videoOverlay, preset: 'veryfast' } };
-    edges.push(
-      { from: ['drive', 'frames'], to: ['overlay', 'frames'] },
-      { from: ['face', 'face'], to: ['overlay', 'face'] },
-      { from: ['overlay', 'frames'], to: ['out', 'frames'] },
-      { from: ['drive', 'audio'], to: ['out', 'audio'] },
-    );
-  }
-  return { format: 'vivify.graph', version: 1, meta: { title: 'Landmarks' }, nodes, edges, inputs: {}, models: [] };
 }
 
 /**
