@@ -52,21 +52,21 @@ export function transferBasis(
   referencePose?: Float32Array,
   picture?: { width: number; height: number },
 ): TransferBasis {
-  return {
-    referencePose,
-    picture,
-    across: reliefSpace(sourceFace, referenceFace, depthRelief),
-    upright: reliefSpace(sourceFace, referenceFace, 1),
-  };
-}
-
-function reliefSpace(sourceFace: Float32Array, referenceFace: Float32Array, relief: number): ReliefSpace {
   // Depth is relief along the face's own axis: the driver's reference face is taken to look at its camera, and the
   // painting's axis is the reference's turned onto it (on a 3/4 view like s10, relief along the picture's depth would
   // deepen the turn it already has and overstate every turn by a third).
-  const reference = inRelief(referenceFace, relief);
   const q = fitSimilarity3d(referenceFace, sourceFace, rigidLandmarks).rotation;
-  const reliefAxis = [q[2]!, q[5]!, q[8]!];
+  const axis = [q[2]!, q[5]!, q[8]!];
+  return {
+    referencePose,
+    picture,
+    across: reliefSpace(sourceFace, referenceFace, depthRelief, axis),
+    upright: reliefSpace(sourceFace, referenceFace, 1, axis),
+  };
+}
+
+function reliefSpace(sourceFace: Float32Array, referenceFace: Float32Array, relief: number, reliefAxis: number[]): ReliefSpace {
+  const reference = inRelief(referenceFace, relief);
   const source = inRelief(sourceFace, relief, reliefAxis);
   return { relief, source, reference, reliefAxis, referenceToSource: fitSimilarity3d(reference, source, rigidLandmarks), sourceCentre: centreOf(source) };
 }
