@@ -33,7 +33,7 @@ function onnxruntimeWebDist(): string {
 
 /**
  * Serves the editor's vendor assets in development and writes them into the static build; serves the model store at
- * /models/ in development and in `vivify editor`'s preview server.
+ * /models/ in development (`vivify editor` serves it beside the build through static-server.ts).
  */
 export function editorAssetsPlugin(): Plugin {
   const sources = assetSources();
@@ -47,9 +47,6 @@ export function editorAssetsPlugin(): Plugin {
       // with `new URL(…, import.meta.url)`, which vite would copy into assets a second time (28 MB).
       if (id === 'onnxruntime-web') return join(onnxruntimeWebDist(), 'ort.min.mjs');
       return undefined;
-    },
-    configurePreviewServer(server) {
-      server.middlewares.use(modelStoreMiddleware);
     },
     configureServer(server) {
       server.middlewares.use(modelStoreMiddleware);
