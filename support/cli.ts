@@ -121,3 +121,23 @@ if (!hasSharedMedia) {
 export const sharedMedia = (name: string) => join(sharedMediaDir, name);
 
 export type { ChildProcess };
+
+/**
+ * A `vivify editor` process as it starts: resolves with the address it prints ("Vivify editor at ..."), with its
+ * stderr so far and how it exits; rejects if it exits before printing one.
+ */
+export function startedEditor(child: ChildProcess): { address: Promise<string>; stderr: () => string; exited: Promise<number | null> } {
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const address = new Promise<string>((resolve, reject) => {
+    let stdout = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const match = /Vivify editor at (http:\/\/\S+\/)/.exec(stdout);
+      if (match) resolve(match[1]!);
+    });
+    child.once('close', () => reject(new Error(`exited early: ${stderr}`)));
+  });
+  return { address, stderr: () => stderr, exited };
+}

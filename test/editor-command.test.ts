@@ -1,23 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listFiles, makeTempDir, runCli, spawnCli } from '../support/cli.ts';
+import { listFiles, makeTempDir, runCli, spawnCli, startedEditor } from '../support/cli.ts';
 
 describe('vivify editor', () => {
   it('builds the editor where needed, serves it on the asked-for port, opens nothing, and stops on Ctrl-C', async () => {
     const child = spawnCli(['editor', '--port', '0']);
-    let stdout = '';
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    const address = await new Promise<string>((resolve, reject) => {
-      child.stdout?.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /Vivify editor at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stdout);
-        if (match) resolve(match[1]!);
-      });
-      child.once('close', () => reject(new Error(`exited early: ${stderr}`)));
-    });
+    const editor = startedEditor(child);
+    const address = await editor.address;
+    expect(address).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const page = await fetch(address);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Vivify editor</title>');
@@ -27,8 +18,8 @@ describe('vivify editor', () => {
     expect((await bundle.arrayBuffer()).byteLength).toBeGreaterThan(1_000_000);
     expect((await fetch(new URL('vendor/mediapipe/vision_wasm_internal.wasm', address))).status).toBe(200);
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(stderr).not.toMatch(/error/i);
+    expect(await editor.exited).toBe(0);
+    expect(editor.stderr()).not.toMatch(/error/i);
   }, 120_000);
 
   it('refuses a port that is not a number', async () => {

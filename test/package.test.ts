@@ -4,7 +4,7 @@ import { copyFile, mkdir, readFile, symlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasSharedMedia, makeTempDir, repoRoot, sharedMedia } from '../support/cli.ts';
+import { hasSharedMedia, makeTempDir, repoRoot, sharedMedia, startedEditor } from '../support/cli.ts';
 
 const exec = promisify(execFile);
 
@@ -76,24 +76,14 @@ describe('the npm package', () => {
 
   it('serves the editor without vite', async () => {
     const child = spawn(process.execPath, [vivify, 'editor', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-    const address = await new Promise<string>((resolve, reject) => {
-      let stdout = '';
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        const match = /Vivify editor at (http:\/\/\S+\/)/.exec(stdout);
-        if (match) resolve(match[1]!);
-      });
-      child.once('close', () => reject(new Error(`exited early: ${stderr}`)));
-    });
+    const editor = startedEditor(child);
+    const address = await editor.address;
     const page = await fetch(address);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<title>Vivify editor</title>');
     expect((await fetch(new URL('vendor/face_landmarker.task', address))).status).toBe(200);
     child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(stderr).toBe('');
+    expect(await editor.exited).toBe(0);
+    expect(editor.stderr()).toBe('');
   }, 60_000);
 });
