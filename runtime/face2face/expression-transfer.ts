@@ -159,8 +159,10 @@ function withRotation(fit: Similarity3d, rotation: Float64Array, reference: Floa
  */
 export const depthRelief = 1.35;
 
-/** The landmarks with their depth along `axis` (unit; the picture's depth by default) scaled by `factor` about their centre. */
+/** The landmarks with their depth along `axis` (unit; the picture's depth by default) scaled by `factor` about their centre: a new array, or `points` itself for 1; `points` is never changed. */
 function inRelief(points: Float32Array, factor: number, axis: readonly number[] = [0, 0, 1]): Float32Array {
+  // The upright space keeps the depth as it is: no copy, no pass over the points (this runs for every frame).
+  if (factor === 1) return points;
   const centre = centreOf(points);
   const out = Float32Array.from(points);
   for (let i = 0; i < out.length; i += 3) {
