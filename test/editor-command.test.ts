@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { listFiles, makeTempDir, runCli, spawnCli, startedEditor } from '../support/cli.ts';
 
@@ -20,6 +22,19 @@ describe('vivify editor', () => {
     child.kill('SIGINT');
     expect(await editor.exited).toBe(0);
     expect(editor.stderr()).not.toMatch(/error/i);
+  }, 120_000);
+
+  it('refuses a port that is taken, in one sentence, exit 2', async () => {
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as AddressInfo;
+    try {
+      const result = await runCli(['editor', '--port', String(port)]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain(`vivify: --port ${port}: already in use on 127.0.0.1; choose another, or 0 for a free one\n`);
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
+    }
   }, 120_000);
 
   it('refuses a port that is not a number', async () => {

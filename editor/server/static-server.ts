@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sirv from 'sirv';
+import { UsageError } from '../../runtime/errors.ts';
 import { modelStoreMiddleware } from './model-store-middleware.ts';
 
 export interface EditorServer {
@@ -24,7 +25,12 @@ export async function serveStaticEditor(options: { root: string; port: number; h
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      // A port taken or not ours to open is the user's to change: one sentence, exit 2.
+      if (error.code === 'EADDRINUSE') reject(new UsageError(`--port ${options.port}: already in use on ${options.host}; choose another, or 0 for a free one`));
+      else if (error.code === 'EACCES') reject(new UsageError(`--port ${options.port}: not allowed on ${options.host} (ports under 1024 need root); choose another, or 0 for a free one`));
+      else reject(error);
+    });
     server.listen(options.port, options.host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
