@@ -9,6 +9,7 @@ import { join } from 'node:path';
 /** What each folder holds, in the order the section lists them (top to bottom of the layers, then the rest). */
 export const folderRoles: readonly (readonly [string, string])[] = [
   ['runtime', 'the core, the same in every host: node definitions, port types, the executor, the result cache, the Host interface, face topology, image helpers, the MP4 mux recipe'],
+  ['runtime/engine', 'the executor in phases: plan, once-per-run nodes, the stream (sources, scan, frames in flight), one frame evaluation'],
   ['runtime/graph', 'the graph document: schema, loading with migrations and validation, order, command-line overrides'],
   ['runtime/landmarks', 'landmark streams: One Euro filter, face choice, gap filling, MediaPipe options'],
   ['runtime/geometry', 'affine and 3-D similarity fits, rotations, triangles'],

@@ -58,6 +58,27 @@ describe('runGraph', () => {
     expect(stats.staticRuns).toBe(2);
   });
 
+  it('waits for what onOutputs returns before a frame goes on, so slow work there holds the stream back', async () => {
+    const { registry, stats } = createTestNodes();
+    let writing = 0;
+    let mostWriting = 0;
+    await runGraph(pipeline(20), {
+      registry,
+      host: memoryHost,
+      maxInFlight: 2,
+      async onOutputs(nodeId, frame) {
+        if (nodeId !== 'shift' || frame === undefined) return;
+        mostWriting = Math.max(mostWriting, ++writing);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        writing--;
+      },
+    });
+    // Every frame reached the sink, and no more frames were held in onOutputs than may be in flight.
+    expect(stats.sunk).toHaveLength(20);
+    expect(mostWriting).toBeGreaterThan(0);
+    expect(mostWriting).toBeLessThanOrEqual(2);
+  });
+
   it('reports progress with frames, speed and time left', async () => {
     const { registry } = createTestNodes();
     const events: RunProgress[] = [];

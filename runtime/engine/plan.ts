@@ -1,0 +1,83 @@
+import { UsageError } from '../errors.ts';
+import type { GraphDocument } from '../graph/document.ts';
+import { topologicalOrder } from '../graph/order.ts';
+import type { Host } from '../host.ts';
+import type { AnyNodeDefinition, NodeContext } from '../node-definition.ts';
+import { defaultParams, type ParamValue } from '../params.ts';
+import type { NodeRegistry } from '../registry.ts';
+
+/** A node's outputs by port. */
+export type Outputs = Record<string, unknown>;
+
+interface Incoming {
+  port: string;
+  fromId: string;
+  fromPort: string;
+}
+
+/** A node as the run holds it: its definition, its full params, what feeds it, and whether it runs per frame. */
+export interface PlannedNode {
+  id: string;
+  definition: AnyNodeDefinition;
+  params: Record<string, ParamValue>;
+  incoming: Incoming[];
+  streaming: boolean;
+}
+
+/** A streaming node made ready to run: the context it sees and the state its `prepare` returned. */
+export interface Prepared {
+  node: PlannedNode;
+  context: NodeContext<Record<string, ParamValue>>;
+  state: unknown;
+}
+
+/** Resolves definitions, full params and incoming edges, in topological order; marks the nodes that stream. */
+export function planNodes(document: GraphDocument, registry: NodeRegistry): PlannedNode[] {
+  const { order, cycle } = topologicalOrder(Object.keys(document.nodes), document.edges);
+  if (cycle) throw new Error(`the graph has a cycle: ${cycle.join(' -> ')}`);
+  const planned = new Map<string, PlannedNode>();
+  for (const id of order) {
+    const node = document.nodes[id]!;
+    const definition = registry.get(node.type);
+    if (!definition) throw new Error(`unknown node type "${node.type}"`);
+    const incoming = document.edges
+      .filter((edge) => edge.to[0] === id)
+      .map((edge) => ({ port: edge.to[1], fromId: edge.from[0], fromPort: edge.from[1] }));
+    const params = { ...defaultParams(definition.params), ...(node.params as Record<string, ParamValue>) };
+    const streaming = Boolean(definition.timeline) || incoming.some((edge) => planned.get(edge.fromId)?.streaming);
+    planned.set(id, { id, definition, params, incoming, streaming });
+  }
+  return [...planned.values()];
+}
+
+/** Every model the graph needs must be there before anything runs: a missing one is named with the way to get it. */
+export async function checkModels(nodes: PlannedNode[], host: Host): Promise<void> {
+  const ids = new Set(nodes.flatMap((node) => node.definition.models?.(node.params) ?? []));
+  const problems = (await Promise.all([...ids].map((id) => host.modelProblem(id)))).filter((problem) => problem !== undefined);
+  if (problems.length) throw new UsageError(problems.join('\n'));
+}
+
+/** `id` and the streaming nodes it depends on, in run order. */
+export function upstreamOf(id: string, streamingNodes: PlannedNode[]): PlannedNode[] {
+  const wanted = new Set([id]);
+  for (const node of streamingNodes.slice().reverse()) {
+    if (wanted.has(node.id)) for (const edge of node.incoming) wanted.add(edge.fromId);
+  }
+  return streamingNodes.filter((node) => wanted.has(node.id));
+}
+
+export function gatherInputs(node: PlannedNode, values: Map<string, Outputs>): Record<string, never> {
+  const inputs: Record<string, unknown> = {};
+  for (const edge of node.incoming) inputs[edge.port] = values.get(edge.fromId)?.[edge.fromPort];
+  // The definition's typed `run` reads these by port name; validation guaranteed the types match.
+  return inputs as Record<string, never>;
+}
+
+/** Type, version, params and the keys of everything upstream: equal keys mean equal results. */
+export function cacheKey(node: PlannedNode, upstreamKeys: Map<string, string>, external: string | undefined): string {
+  const upstream = node.incoming
+    .map((edge) => `${edge.port}=${edge.fromPort}@(${upstreamKeys.get(edge.fromId)})`)
+    .sort()
+    .join(',');
+  return `${node.definition.type}@${node.definition.version}${JSON.stringify(node.params)}[${upstream}]${external ?? ''}`;
+}

@@ -1,0 +1,40 @@
+import { evaluateFrame } from './frame-evaluation.ts';
+import { gatherInputs, type Outputs, type Prepared, upstreamOf } from './plan.ts';
+import type { RunState } from './run-state.ts';
+import type { Stream } from './stream-phase.ts';
+
+/**
+ * Shows each node that asks for it (a reference frame picked from the whole driver) its input over the stream before
+ * the first frame renders. What lies upstream runs again with states of its own, so the render starts from frame 0.
+ */
+export async function runScanPhase(run: RunState, stream: Stream, once: Map<string, Outputs>): Promise<void> {
+  const singleFrame = run.options.renderOnly !== undefined;
+  for (const scanning of stream.prepared.values()) {
+    const scan = scanning.node.definition.scan;
+    if (!scan?.wanted(scanning.node.params, { singleFrame })) continue;
+    const edge = scanning.node.incoming.find((e) => e.port === scan.input);
+    if (!edge) continue;
+    const upstream = upstreamOf(edge.fromId, stream.nodes);
+    const pass = new Map<string, Prepared>();
+    try {
+      for (const node of upstream.filter((n) => !stream.isServed(n))) {
+        const context = run.context(node, true);
+        pass.set(node.id, { node, context, state: await run.call(node, undefined, async () => node.definition.prepare?.(context, gatherInputs(node, once))) });
+      }
+      const total = run.timeline?.frameCount ?? 0;
+      const started = performance.now();
+      for (let index = 0; index < total; index++) {
+        const values = await evaluateFrame(run, upstream, { prepared: pass, served: (node, at) => stream.served(node, at) }, index, new Map(once));
+        const value = values.get(edge.fromId)?.[edge.fromPort] as never;
+        const frame = { index, time: index / (run.timeline?.fps ?? 1) };
+        const verdict = await run.call(scanning.node, index, async () => scan.visit({ ...scanning.context, frame }, value, scanning.state));
+        const elapsedSeconds = (performance.now() - started) / 1000;
+        const fps = (index + 1) / Math.max(elapsedSeconds, 1e-6);
+        run.options.onProgress?.({ pass: 'scan', frame: index + 1, total, fps, elapsedSeconds, etaSeconds: (total - index - 1) / fps });
+        if (verdict === 'enough') break;
+      }
+    } finally {
+      for (const { node, state } of [...pass.values()].reverse()) await node.definition.close?.(state, 'done').catch(() => undefined);
+    }
+  }
+}
