@@ -6,15 +6,11 @@ import { resizeRgba } from '../runtime/image-resize.ts';
 import type { RgbaImage } from '../runtime/image.ts';
 import { type Box, faceBox } from '../runtime/landmarks/face-choice.ts';
 import type { Host } from '../runtime/host.ts';
-import { createRegistry } from '../nodes/index.ts';
-import { runGraph, type RunProgress, type RunWarning } from '../runtime/executor.ts';
-import type { FaceLandmarks } from '../runtime/face.ts';
-import { checkGraph } from '../runtime/graph/load.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { displayPath } from '../runtime/node/paths.ts';
 import { cancelOnSignal } from './cancel-on-signal.ts';
 import { terminalReporter } from './progress-reporter.ts';
-import { landmarksGraph } from './landmarks-graph.ts';
+import { trackFaces, type TrackingEvents } from './landmarks-graph.ts';
 
 /** Pixels this many face heights from the face are background: a method should leave them as they were. */
 const farFaceHeights = 0.6;
@@ -199,53 +195,27 @@ function atSize(reference: SourceReference, width: number, height: number): Sour
   return { image, box, points, far: farFromFaceMask(width, height, box, farFaceHeights), damage: prepareDamageReference(image, points) };
 }
 
-/**
- * Landmarks every frame of a video (video mode, no smoothing) and returns each frame's motion, undefined where no face.
- * It runs `vivify landmarks`' graph on the executor (driving-video -> face-landmarks), as renders do: the same decoding, progress,
- * cancel and warnings. `onFrame` sees each frame with the landmarks found in it.
- */
+/** Each frame's motion, undefined where no face (`onFrame` sees each frame with its landmarks). */
 async function track(
   host: Host,
   path: string,
   onFrame?: (frame: RgbaImage, index: number, face: Float32Array | undefined) => void,
   events: TrackingEvents = {},
 ): Promise<{ motion: (FaceMotion | undefined)[] }> {
-  const registry = createRegistry();
-  const graph = landmarksGraph(path, false, undefined, { smoothing: false });
-  const checked = checkGraph(graph, registry, { requireFiles: true });
-  if (!checked.document) throw new UsageError(checked.problems.map((problem) => `${displayPath(path)}: ${problem.message}`).join('; '));
   const motion: (FaceMotion | undefined)[] = [];
-  const pictures = new Map<number, RgbaImage>();
   // Head angles are measured from the first face's pose, in the head's own frame (see faceMotion).
   let firstPose: Float32Array | undefined;
-  await runGraph(checked.document, {
-    registry,
+  await trackFaces(
     host,
-    settings: { frames: { start: 0 } },
-    ...(events.signal ? { signal: events.signal } : {}),
-    onProgress: events.onProgress,
-    onWarning: events.onWarning,
-    onOutputs(nodeId, index, outputs) {
-      if (index === undefined) return;
-      if (nodeId === 'drive') pictures.set(index, outputs.frames as RgbaImage);
-      if (nodeId !== 'face') return;
-      // Where no face was found the node holds the last one, marked not found: eval counts it as missing.
-      const shown = outputs.face as FaceLandmarks | undefined;
-      const face = shown?.found ? shown : undefined;
-      onFrame?.(pictures.get(index)!, index, face?.points);
-      pictures.delete(index);
+    path,
+    (frame, index, face) => {
+      onFrame?.(frame, index, face?.points);
       firstPose ??= face && Float32Array.from(face.transform);
       motion[index] = face && faceMotion(face, firstPose);
     },
-  });
+    events,
+  );
   return { motion };
-}
-
-/** What a tracking run reports as it goes: the executor's progress and warnings, and a signal that cancels it. */
-export interface TrackingEvents {
-  onProgress?: (progress: RunProgress) => void;
-  onWarning?: (warning: RunWarning) => void;
-  signal?: AbortSignal;
 }
 
 /** Eyes count as open at 60 % or more of the video's median eye opening. */

@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
 import { alignFace, alignmentName, faceMaskInCrop, warpToCrop } from '../runtime/align/face-align.ts';
@@ -7,13 +7,15 @@ import { blurRule, blurryOnes, faceSharpness } from '../runtime/align/sharpness.
 import { UsageError } from '../runtime/errors.ts';
 import type { DetectedFace, FaceDetector } from '../runtime/face-detector.ts';
 import { applyAffine } from '../runtime/geometry/affine.ts';
-import type { Host } from '../runtime/host.ts';
 import type { Mask, RgbaImage } from '../runtime/image.ts';
 import { faceBox } from '../runtime/landmarks/face-choice.ts';
+import type { RunWarning } from '../runtime/executor.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { PendingFile } from '../runtime/node/output-file.ts';
 import { displayPath } from '../runtime/node/paths.ts';
 import { probeVideo } from '../runtime/node/probe-media.ts';
+import { cancelOnSignal } from './cancel-on-signal.ts';
+import { trackFaces } from './landmarks-graph.ts';
 
 export interface ExtractOptions {
   out: string;
@@ -68,7 +70,7 @@ export async function extractCommand(inputPaths: string[], options: ExtractOptio
   const size = Number(options.size);
   const out = resolve(options.out);
   const inputs = await collectInputs(inputPaths, out);
-  await prepareOutput(out, Boolean(options.force));
+  const madeFolders = await prepareOutput(out, Boolean(options.force));
 
   const host = createNodeHost();
   const total = inputs.reduce((sum, input) => sum + input.frames, 0);
@@ -77,31 +79,42 @@ export async function extractCommand(inputPaths: string[], options: ExtractOptio
   let noFace = 0;
   let done = 0;
   const writing = new WriteQueue();
+  // Warnings name the video and its frames; with --json they go in the summary, stdout's only line.
+  const warnings: string[] = [];
+  const warn = (warning: RunWarning) => {
+    warnings.push(warning.message);
+    if (!options.json) process.stderr.write(`${bar ? '\r\x1b[K' : ''}warning: ${warning.message}\n`);
+  };
   try {
     let pictureDetector: FaceDetector | undefined;
     try {
-      for (const input of inputs) {
-        const onFrame = async (image: RgbaImage, frame: number, found: DetectedFace | undefined) => {
-          done++;
-          bar?.update(done, { fps: (done / ((performance.now() - started) / 1000)).toFixed(1) });
-          if (!found) {
-            noFace++;
-            return;
+      // Ctrl-C stops the run as it stops a render: exit 130, and the crops made so far are removed below.
+      await cancelOnSignal(async (signal) => {
+        for (const input of inputs) {
+          const onFrame = async (image: RgbaImage, frame: number, found: Float32Array | undefined) => {
+            done++;
+            bar?.update(done, { fps: (done / ((performance.now() - started) / 1000)).toFixed(1) });
+            if (!found) {
+              noFace++;
+              return;
+            }
+            const file = `${input.stem}_${String(frame).padStart(6, '0')}.png`;
+            const record = extractFace(image, found, size, { file, source: input.path, frame, group: input.kind === 'video' ? input.path : '' });
+            faces.push(record.face);
+            await writing.add(join(out, file), () => writePng(join(out, file), record.crop, 3));
+            await writing.add(join(out, 'masks', file), () => writePng(join(out, 'masks', file), record.mask, 1));
+          };
+          if (input.kind === 'picture') {
+            // One picture is one look, not a frame loop: a single detector serves every picture.
+            const image = await host.readImage(input.path);
+            pictureDetector ??= await host.createFaceDetector({ mode: 'image', maxFaces: 4, minConfidence: 0.5 });
+            await onFrame(image, 0, largest(await pictureDetector.detect(image, 0))?.points);
+          } else {
+            // A video is tracked on the executor, as renders and eval track theirs (progress, Ctrl-C, warnings).
+            await trackFaces(host, input.path, (image, frame, face) => onFrame(image, frame, face?.points), { signal, onWarning: warn });
           }
-          const file = `${input.stem}_${String(frame).padStart(6, '0')}.png`;
-          const record = extractFace(image, found.points, size, { file, source: input.path, frame, group: input.kind === 'video' ? input.path : '' });
-          faces.push(record.face);
-          await writing.add(join(out, file), () => writePng(join(out, file), record.crop, 3));
-          await writing.add(join(out, 'masks', file), () => writePng(join(out, 'masks', file), record.mask, 1));
-        };
-        if (input.kind === 'picture') {
-          const image = await host.readImage(input.path);
-          pictureDetector ??= await host.createFaceDetector({ mode: 'image', maxFaces: 4, minConfidence: 0.5 });
-          await onFrame(image, 0, largest(await pictureDetector.detect(image, 0)));
-        } else {
-          await eachVideoFace(host, input.path, onFrame);
         }
-      }
+      });
       await writing.flush();
     } finally {
       pictureDetector?.close();
@@ -111,6 +124,8 @@ export async function extractCommand(inputPaths: string[], options: ExtractOptio
     // Leave no crops of a run that did not finish: without their alignments.json they would only mislead.
     await writing.flush().catch(() => undefined);
     await Promise.all(writing.written.map((path) => rm(path, { force: true })));
+    // The folders this run made go too, where nothing else has appeared in them (rmdir refuses a full folder).
+    for (const folder of madeFolders.reverse()) await rmdir(folder).catch(() => undefined);
     throw error;
   }
 
@@ -119,7 +134,7 @@ export async function extractCommand(inputPaths: string[], options: ExtractOptio
   await writeAlignments(out, { size, faces: kept, skipped });
   const seconds = (performance.now() - started) / 1000;
   if (options.json) {
-    const summary = { out, size, alignment: alignmentName, crops: kept.length, frames: total, skipped, seconds: Math.round(seconds * 100) / 100 };
+    const summary = { out, size, alignment: alignmentName, crops: kept.length, frames: total, skipped, warnings, seconds: Math.round(seconds * 100) / 100 };
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
@@ -141,29 +156,6 @@ function extractFace(image: RgbaImage, points: Float32Array, size: number, where
   // Sharpness counts the face itself (the hard-edged oval), not a flat background around it.
   const sharpness = faceSharpness(crop, faceMaskInCrop(points, toCrop, size));
   return { crop, mask, face: { ...where, matrix: toCrop, landmarks, sharpness } };
-}
-
-/**
- * Runs the landmarker over every frame of a video in video mode (it tracks from frame to frame). The landmarker works
- * on its own thread: while it looks at one frame, the one before is cropped and the next decoded.
- */
-async function eachVideoFace(host: Host, path: string, onFrame: (image: RgbaImage, frame: number, face: DetectedFace | undefined) => Promise<void>) {
-  const reader = await host.openVideo(path, { start: 0 });
-  const detector = await host.createFaceDetector({ mode: 'video', maxFaces: 1, minConfidence: 0.5 });
-  let previous: { image: RgbaImage; frame: number; faces: Promise<DetectedFace[]> } | undefined;
-  try {
-    for (let image = await reader.next(), frame = 0; image; image = await reader.next(), frame++) {
-      const faces = detector.detect(image, Math.round((frame * 1000) / reader.info.fps));
-      // Awaited on the next turn; until then a failure must not count as unhandled.
-      faces.catch(() => undefined);
-      if (previous) await onFrame(previous.image, previous.frame, (await previous.faces)[0]);
-      previous = { image, frame, faces };
-    }
-    if (previous) await onFrame(previous.image, previous.frame, (await previous.faces)[0]);
-  } finally {
-    detector.close();
-    await reader.close();
-  }
 }
 
 /** A picture's largest face, where it holds several. */
@@ -224,10 +216,10 @@ async function mediaIn(folder: string, depth: number, out: string): Promise<stri
 }
 
 /**
- * Makes `out` and `out/masks`. A folder that already holds a face set (an alignments.json) is kept unless `force`;
+ * Makes `out` and `out/masks`, returning the folders it made. A folder that already holds a face set (an alignments.json) is kept unless `force`;
  * with it, the crops and masks that set lists are removed first, so no stale crop is mistaken for a new one.
  */
-async function prepareOutput(out: string, force: boolean): Promise<void> {
+async function prepareOutput(out: string, force: boolean): Promise<string[]> {
   const info = await stat(out).catch(() => undefined);
   if (info && !info.isDirectory()) throw new UsageError(`${displayPath(out)}: exists and is not a folder`);
   const previous = join(out, 'alignments.json');
@@ -244,7 +236,10 @@ async function prepareOutput(out: string, force: boolean): Promise<void> {
       }
     }
   }
-  await mkdir(join(out, 'masks'), { recursive: true });
+  const masks = join(out, 'masks');
+  const made = [info ? undefined : out, (await stat(masks).catch(() => undefined)) ? undefined : masks];
+  await mkdir(masks, { recursive: true });
+  return made.filter((folder) => folder !== undefined);
 }
 
 /** Removes the crops (and masks) too blurred to train on; returns the faces kept. See runtime/align/sharpness.ts. */

@@ -43,6 +43,9 @@ export const faceLandmarks = defineNode({
     smoothing: boolean(true, { help: 'smooth landmarks and pose over time (One Euro filter) against jitter' }),
     minCutoff: number(0.5, { min: 0.05, max: 20, help: 'One Euro cutoff (Hz) when still: lower removes more jitter, adds lag' }),
     beta: number(0.03, { min: 0, max: 2, help: 'One Euro speed coefficient: higher follows fast moves with less lag' }),
+    hold: boolean(true, {
+      help: 'on frames without a face, pass on the last face found (marked not found) so that methods keep going; off, such frames have no face (for tools that skip them)',
+    }),
   },
   async prepare(ctx): Promise<State> {
     return {
@@ -81,12 +84,16 @@ export const faceLandmarks = defineNode({
       }
       values = faceValues(points, transform);
     }
-    const shown = state.held.next(values);
+    const shown = ctx.params.hold ? state.held.next(values) : values;
     return { face: shown && faceFromValues(shown, Boolean(face)) };
   },
   async finish(ctx, state) {
     const gaps = missingRanges(state.found);
     if (gaps.length === 0) return;
+    if (!ctx.params.hold) {
+      ctx.warn(`no face in ${formatRanges(gaps)}`);
+      return;
+    }
     const first = state.found.indexOf(true);
     const before = first > 0 ? `; before frame ${first} there was no face to hold, so nothing downstream could use those frames` : '';
     ctx.warn(`no face in ${formatRanges(gaps)}: the last face found was held there${before}`);

@@ -34,3 +34,23 @@ describe('cancelling a render', () => {
     expect(await listFiles(dir.path)).toEqual(['long.mp4']);
   });
 });
+
+describe('cancelling an extract', () => {
+  it('stops on Ctrl-C with exit 130, as a render does, and removes the folders it made', async () => {
+    const out = join(dir.path, 'faces');
+    const child = spawnCli(['extract', clip, '--out', out, '--json']);
+    let stderr = '';
+    child.stderr?.on('data', (chunk) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    // The folder appears once the inputs are checked; a moment later the video is being tracked.
+    while (!(await listFiles(dir.path)).includes('faces')) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const signalled = performance.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(performance.now() - signalled).toBeLessThan(1000);
+    expect(code).toBe(130);
+    expect(stderr).toBe('vivify: cancelled; nothing was written\n');
+    expect(await listFiles(dir.path)).toEqual(['long.mp4']);
+  });
+});

@@ -195,6 +195,8 @@ describe('vivify extract: what it refuses', () => {
     expect(forced.stderr).toBe('');
     expect(forced.code).toBe(0);
     expect(JSON.parse(forced.stdout)).toMatchObject({ crops: 0, frames: 6, skipped: { noFace: 6, blurry: 0 } });
+    // The video is tracked on the executor, whose warnings name the video and the frames (in the summary, with --json).
+    expect(JSON.parse(forced.stdout).warnings).toEqual([expect.stringMatching(/pattern\.mp4: no face in frames 0-5$/)]);
     expect((await readdir(out)).sort()).toEqual(['alignments.json', 'masks']);
     expect(await readSet(out)).toEqual({ format: 'vivify.faces', version: 1, size: 256, alignment: 'vivify-mean-face-v1', faces: [], skipped: { noFace: 6, blurry: 0 } });
     expect(await readFile(join(temp.path, 'outside.png'), 'utf8')).toBe('keep');
