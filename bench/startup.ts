@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { compileDist } from '../cli/package-build.ts';
 
 const exec = promisify(execFile);
 
@@ -32,7 +33,7 @@ async function median(args: string[]): Promise<number> {
  * a noisy machine). Builds dist/ first (tsc, as `npm pack` does).
  */
 export async function startupBenchmark(repoRoot: string): Promise<StartupResult> {
-  await exec(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(repoRoot, 'tsconfig.build.json')], { cwd: repoRoot });
+  await compileDist(repoRoot);
   const compiled = (argument: string) => [
     '--input-type=module',
     '-e',
