@@ -34,6 +34,7 @@ export const folderRoles: readonly (readonly [string, string])[] = [
   ['cli', 'the command-line app: program, commands, reporters; composes the registry with the Node host'],
   ['bin', 'the `vivify` executable'],
   ['editor', 'the browser editor (Solid, litegraph, pixi.js): the app and its styles'],
+  ['editor/session', 'the headless editor session: preview, refresh, export and share, driven by the app or by tests'],
   ['editor/graph', 'the graph document to litegraph and back'],
   ['editor/state', 'the document, undo, recent graphs, share links, dropped files'],
   ['editor/preview', 'preview runs through the same executor'],

@@ -66,7 +66,8 @@ export class Stream implements FrameSources {
     for (const node of this.nodes.filter((n) => n.definition.timeline)) {
       const timelineKey = `${keys.get(node.id)}#timeline`;
       if (this.servedNodes.has(node.id)) {
-        timelines.push(frameCache!.get(timelineKey) as Timeline);
+        // The cached timeline is of the range it was made for; every frame of this range is cached, so it spans it.
+        timelines.push({ ...(frameCache!.get(timelineKey) as Timeline), frameCount: range.end! - range.start });
         continue;
       }
       const own = node.definition.timeline!(await prepare(node));
