@@ -45,6 +45,7 @@ export function createProgram(): Command {
     .option('--frames <A:B>', 'render frames A to B-1 only (0-based; A: or :B also work)')
     .addOption(new Option('--provider <name>', 'where ONNX models run').choices(providerRequests).default('auto'))
     .option('--force', 'replace the output if it exists')
+    .option('--graph-outputs', 'write the output paths the graph file names (otherwise only paths given here are written)')
     .option('--json', 'print progress and the summary as JSON lines')
     .addOption(modelsDir)
     .addOption(debug)

@@ -4,7 +4,6 @@ import { GraphError } from '../runtime/errors.ts';
 import { runGraph } from '../runtime/executor.ts';
 import { checkGraph } from '../runtime/graph/load.ts';
 import { applyOverrides } from '../runtime/graph/overrides.ts';
-import type { GraphDocument } from '../runtime/graph/document.ts';
 import type { ProviderRequest } from '../runtime/node/execution-providers.ts';
 import { readGraphFile } from '../runtime/node/graph-file.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
@@ -12,6 +11,7 @@ import { displayPath } from '../runtime/node/paths.ts';
 import { jsonReporter, terminalReporter } from './progress-reporter.ts';
 import { parseFrameRange } from '../runtime/graph/command-line.ts';
 import { cancelOnSignal } from './cancel-on-signal.ts';
+import { checkRenderOutputs } from './render-outputs.ts';
 
 export interface RenderOptions {
   source?: string;
@@ -21,6 +21,8 @@ export interface RenderOptions {
   frames?: string;
   provider: ProviderRequest;
   force?: boolean;
+  /** Write the output paths the graph file names (without it, only paths the command line names are written). */
+  graphOutputs?: boolean;
   json?: boolean;
   modelsDir?: string;
 }
@@ -38,6 +40,9 @@ export async function renderCommand(graphPath: string, options: RenderOptions): 
   const withOverrides = applyOverrides(loaded, registry, { inputs, sets: options.set }, (path) => resolve(path));
   const { document, problems } = checkGraph(withOverrides, registry, { requireFiles: true });
   if (!document) throw new GraphError(displayPath(graphPath), problems);
+  const named = new Set(options.set.map((assignment) => assignment.split('=')[0]!));
+  if (options.output !== undefined && loaded.inputs.output) named.add(loaded.inputs.output);
+  const outputs = await checkRenderOutputs(resolve(graphPath), document, registry, named, Boolean(options.graphOutputs));
 
   const reporter = options.json ? jsonReporter() : terminalReporter();
   try {
@@ -51,18 +56,8 @@ export async function renderCommand(graphPath: string, options: RenderOptions): 
         onWarning: (warning) => reporter.warning(warning),
       }),
     );
-    reporter.done(summary, outputPaths(document, registry).map(displayPath).join(', ') || undefined);
+    reporter.done(summary, outputs.map(displayPath).join(', ') || undefined);
   } finally {
     reporter.stop();
   }
-}
-
-function outputPaths(document: GraphDocument, registry: ReturnType<typeof createRegistry>): string[] {
-  return Object.values(document.nodes).flatMap((node) => {
-    const specs = registry.get(node.type)?.params ?? {};
-    return Object.entries(specs)
-      .filter(([, spec]) => spec.kind === 'file' && spec.role === 'output')
-      .map(([name]) => String(node.params[name] ?? ''))
-      .filter(Boolean);
-  });
 }

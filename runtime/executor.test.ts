@@ -4,6 +4,7 @@ import { CancelledError, NodeRunError } from './errors.ts';
 import { type RunProgress, runGraph } from './executor.ts';
 import type { GraphDocument } from './graph/document.ts';
 import { FrameCache } from './frame-cache.ts';
+import { defineNode, output } from './node-definition.ts';
 import { ResultCache } from './result-cache.ts';
 
 function pipeline(frames: number, amount = 1, still = 5, failAt = -1): GraphDocument {
@@ -100,6 +101,44 @@ describe('runGraph', () => {
     await expect(run).rejects.toBeInstanceOf(CancelledError);
     expect(stats.sourceFrames).toBeLessThan(20);
     expect(stats.closed).toEqual(['sink:cancelled', 'counter']);
+  });
+
+  it('ends at once on abort even while a node waits on work that never settles (a read that blocks)', async () => {
+    const { registry } = createTestNodes();
+    registry.register(
+      defineNode({
+        type: 'stuck',
+        version: 1,
+        title: 'Stuck',
+        category: 'source',
+        description: 'A still whose read never returns.',
+        inputs: {},
+        outputs: { image: output('image', 'never') },
+        params: {},
+        run: () => new Promise<never>(() => undefined),
+      }),
+    );
+    const document = pipeline(3);
+    document.nodes.still = { type: 'stuck', typeVersion: 1, params: {} };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const started = performance.now();
+    await expect(runGraph(document, { registry, host: memoryHost, signal: controller.signal })).rejects.toBeInstanceOf(CancelledError);
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('runs only the nodes that feed an output, and says which did not run', async () => {
+    const { registry, stats } = createTestNodes();
+    const document = pipeline(3);
+    document.nodes.lonely = { type: 'still', typeVersion: 1, params: { value: 9 } };
+    document.nodes.extra = { type: 'offset', typeVersion: 2, params: {} };
+    document.edges.push({ from: ['count', 'frames'], to: ['extra', 'frames'] });
+    const summary = await runGraph(document, { registry, host: memoryHost });
+    expect(stats.staticRuns).toBe(1);
+    expect(stats.sunk).toHaveLength(3);
+    expect(summary.nodeSeconds).not.toHaveProperty('lonely');
+    expect(summary.nodeSeconds).not.toHaveProperty('extra');
+    expect(summary.warnings.map((w) => w.message)).toEqual(['2 nodes feed no output and did not run: lonely, extra']);
   });
 
   it('names the node and the frame where a node fails', async () => {

@@ -2,7 +2,7 @@ import { CancelledError } from './errors.ts';
 import type { GraphDocument } from './graph/document.ts';
 import type { RunOutcome } from './node-definition.ts';
 import { runOncePhase } from './engine/once-phase.ts';
-import { checkModels, planNodes } from './engine/plan.ts';
+import { checkModels, neededNodes, planNodes } from './engine/plan.ts';
 import { RunState } from './engine/run-state.ts';
 import type { ModelUse, RunOptions, RunSummary } from './engine/run-types.ts';
 import { runScanPhase } from './engine/scan-phase.ts';
@@ -22,8 +22,12 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
   if ((options.frameCache || options.renderOnly !== undefined) && options.settings?.frames?.end === undefined) {
     throw new Error('a frame cache or a single frame needs the range to end');
   }
-  const nodes = planNodes(document, options.registry);
+  const { needed: nodes, unused } = neededNodes(planNodes(document, options.registry), options.targets);
   const run = new RunState(document, options);
+  if (unused.length > 0) {
+    const listed = unused.length > 5 ? `${unused.slice(0, 5).join(', ')} and ${unused.length - 5} more` : unused.join(', ');
+    run.warn({ nodeId: '', message: `${unused.length} node${unused.length === 1 ? '' : 's'} feed${unused.length === 1 ? 's' : ''} no output and did not run: ${listed}` });
+  }
   /** Each node's cache key: static nodes always, streaming nodes where a frame cache is given. */
   const keys = new Map<string, string>();
   const stream = new Stream(run, nodes.filter((node) => node.streaming), keys);

@@ -13,8 +13,11 @@ export interface Host {
   /** Where ONNX models run, as resolved for this run (for the summary: users want to know which device ran). */
   readonly executionProvider: string;
 
-  /** Decodes a still image (JPEG, PNG, WebP...) with its EXIF orientation applied. */
-  readImage(path: string): Promise<RgbaImage>;
+  /**
+   * Decodes a still image (JPEG, PNG, WebP...) with its EXIF orientation applied; one with more than
+   * `options.maxPixels` pixels is scaled down to fit as it is decoded, and says from what size.
+   */
+  readImage(path: string, options?: ImageReadOptions): Promise<StillImage>;
   /** Opens a video for sequential decoding of frames `start` (inclusive) to `end` (exclusive). */
   openVideo(path: string, range: { start: number; end?: number }): Promise<VideoReader>;
   /** Fails early, with a sentence, where `path` cannot be written (missing folder, existing file without overwrite). */
@@ -31,6 +34,23 @@ export interface Host {
   openModel(ref: ModelFileRef): Promise<ModelSession>;
   /** A live camera as a stream of `frames` frames; only where the host has one (the editor's browser). */
   openCamera?(options: CameraOptions): Promise<VideoReader>;
+}
+
+export interface ImageReadOptions {
+  /** Pixels a picture may have; a larger one is scaled down to about this many, keeping its shape. */
+  maxPixels?: number;
+}
+
+/** A decoded picture; `scaledFrom` is its own size where it was scaled down to fit `maxPixels`. */
+export interface StillImage extends RgbaImage {
+  scaledFrom?: { width: number; height: number };
+}
+
+/** The size a `width` x `height` picture is scaled down to so that it has at most `maxPixels` pixels (or undefined). */
+export function sizeWithin(width: number, height: number, maxPixels: number | undefined): { width: number; height: number } | undefined {
+  if (!maxPixels || width * height <= maxPixels) return undefined;
+  const scale = Math.sqrt(maxPixels / (width * height));
+  return { width: Math.max(1, Math.floor(width * scale)), height: Math.max(1, Math.floor(height * scale)) };
 }
 
 export interface CameraOptions {

@@ -12,12 +12,8 @@ const preset = join(process.cwd(), 'presets', 'passthrough.json');
 beforeAll(async () => {
   dir = await makeTempDir();
   clip = await makeClip(join(dir.path, 'clip.mp4'), { frames: 24, faststart: true });
-  // Passthrough plus a painting, so a broken image can be given.
-  paintingGraph = join(dir.path, 'painting.json');
-  const preset = JSON.parse(await readFile('presets/passthrough.json', 'utf8'));
-  preset.nodes.paint = { type: 'source-image', typeVersion: 1, params: { path: '' } };
-  preset.inputs.source = 'paint.path';
-  await writeFile(paintingGraph, JSON.stringify(preset));
+  // A graph with a painting, so a broken image can be given (a painting must feed the output, or it is not read).
+  paintingGraph = join(process.cwd(), 'presets', 'animate-painting.json');
 });
 afterAll(() => dir.remove());
 

@@ -54,6 +54,8 @@ export async function runPreview(document: GraphDocument, options: PreviewOption
     cache: options.cache,
     frameCache: options.frameCache,
     renderOnly: options.only,
+    // What the viewer shows and what feeds it; a node that feeds neither does not run.
+    targets: [preview.tap.nodeId],
     signal: options.signal,
     settings: { frames: options.frames, overwrite: false },
     onOutputs(nodeId, frame, outputs) {

@@ -34,7 +34,7 @@ export function createBrowserHost(options: BrowserHostOptions): Host {
   return {
     name: 'browser',
     executionProvider: options.executionProvider,
-    readImage: async (path) => decodeImageBlob(path, files.get(path)),
+    readImage: async (path, readOptions) => decodeImageBlob(path, files.get(path), readOptions),
     openVideo: (path, range) => options.video.openVideo(path, range),
     checkOutputPath: async (path, overwrite) => checkBrowserOutputPath(files, path, overwrite),
     createVideoWriter: (writerOptions) => options.video.createVideoWriter(writerOptions),

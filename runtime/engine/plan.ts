@@ -50,6 +50,21 @@ export function planNodes(document: GraphDocument, registry: NodeRegistry): Plan
   return [...planned.values()];
 }
 
+/**
+ * The nodes a run needs: `targets` and everything that feeds them, in run order. Without targets, the nodes that
+ * produce nothing but their effect (an output that writes a file) are the targets; a graph without such nodes (a
+ * viewer taps its nodes' outputs) runs whole. Returns the needed nodes and the ids of those left out.
+ */
+export function neededNodes(nodes: PlannedNode[], targets?: readonly string[]): { needed: PlannedNode[]; unused: string[] } {
+  const sinks = targets ?? nodes.filter((node) => Object.keys(node.definition.outputs).length === 0).map((node) => node.id);
+  if (sinks.length === 0) return { needed: nodes, unused: [] };
+  const wanted = new Set(sinks);
+  for (const node of nodes.slice().reverse()) {
+    if (wanted.has(node.id)) for (const edge of node.incoming) wanted.add(edge.fromId);
+  }
+  return { needed: nodes.filter((node) => wanted.has(node.id)), unused: nodes.filter((node) => !wanted.has(node.id)).map((node) => node.id) };
+}
+
 /** Every model the graph needs must be there before anything runs: a missing one is named with the way to get it. */
 export async function checkModels(nodes: PlannedNode[], host: Host): Promise<void> {
   const ids = new Set(nodes.flatMap((node) => node.definition.models?.(node.params) ?? []));
@@ -59,11 +74,7 @@ export async function checkModels(nodes: PlannedNode[], host: Host): Promise<voi
 
 /** `id` and the streaming nodes it depends on, in run order. */
 export function upstreamOf(id: string, streamingNodes: PlannedNode[]): PlannedNode[] {
-  const wanted = new Set([id]);
-  for (const node of streamingNodes.slice().reverse()) {
-    if (wanted.has(node.id)) for (const edge of node.incoming) wanted.add(edge.fromId);
-  }
-  return streamingNodes.filter((node) => wanted.has(node.id));
+  return neededNodes(streamingNodes, [id]).needed;
 }
 
 export function gatherInputs(node: PlannedNode, values: Map<string, Outputs>): Record<string, never> {

@@ -78,12 +78,16 @@ export class RunState {
     };
   }
 
-  /** Runs one piece of a node's work, timed; a failure comes out naming the node and the frame. */
+  /**
+   * Runs one piece of a node's work, timed; a failure comes out naming the node and the frame. An abort ends the wait
+   * at once, even where the work itself cannot be interrupted (a read that blocks): the run ends, and closing the
+   * node stops the work.
+   */
   async call<T>(node: PlannedNode, frameIndex: number | undefined, work: () => Promise<T>): Promise<T> {
     if (this.signal.aborted) throw new CancelledError();
     const started = performance.now();
     try {
-      return await work();
+      return await untilAborted(work(), this.signal);
     } catch (error) {
       if (this.cancelled) throw new CancelledError();
       // Usage errors already name the file or option at fault: a node prefix would only add noise.
@@ -93,6 +97,31 @@ export class RunState {
       this.nodeSeconds[node.id] = (this.nodeSeconds[node.id] ?? 0) + (performance.now() - started) / 1000;
     }
   }
+}
+
+/** `work`'s result, or a CancelledError as soon as `signal` aborts (the work's own outcome is then ignored). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    work.catch(() => undefined);
+    return Promise.reject(new CancelledError());
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.catch(() => undefined);
+      reject(new CancelledError());
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 /** The host as one node sees it: models it opens are recorded (provider, time per run) for the run's summary. */

@@ -27,6 +27,11 @@ export interface RunOptions {
   host: Host;
   signal?: AbortSignal;
   settings?: Partial<RunSettings>;
+  /**
+   * The nodes whose work is wanted: only they and what feeds them run. By default, the outputs (nodes that write
+   * files); a graph without any runs whole.
+   */
+  targets?: readonly string[];
   /** Frames being computed at once, across the pipeline of nodes (default 3). Memory is bounded by it. */
   maxInFlight?: number;
   /** Keeps once-per-run results between runs (the editor passes one; a CLI render needs none). */

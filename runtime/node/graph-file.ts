@@ -8,6 +8,7 @@ import { type CheckOptions, loadGraph } from '../graph/load.ts';
 import { mapFileParams } from '../graph/overrides.ts';
 import type { NodeRegistry } from '../registry.ts';
 import { ffmpegBinaries } from './ffmpeg-binaries.ts';
+import { checkInputFile } from './input-file.ts';
 import { displayPath } from './paths.ts';
 
 const videoExtensions = new Set(['.mp4', '.m4v', '.mov']);
@@ -17,6 +18,7 @@ const videoExtensions = new Set(['.mp4', '.m4v', '.mov']);
  * Relative file paths in the graph are taken relative to the graph file's folder, so presets carry their media.
  */
 export async function readGraphFile(path: string, registry: NodeRegistry, options: CheckOptions = {}): Promise<GraphDocument> {
+  await checkInputFile(path);
   const text = videoExtensions.has(extname(path).toLowerCase()) ? await graphTextFromVideo(path) : await readText(path);
   const { document, problems } = loadGraph(text, registry, options);
   if (!document) throw new GraphError(displayPath(path), problems);
@@ -25,12 +27,10 @@ export async function readGraphFile(path: string, registry: NodeRegistry, option
 }
 
 async function readText(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(`${displayPath(path)}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a graph file' : (error as Error).message}`);
-  }
+  // checkInputFile has ruled out the usual causes; what is left (permissions) is said as the system says it.
+  return readFile(path, 'utf8').catch((error: Error) => {
+    throw new UsageError(`${displayPath(path)}: ${error.message}`);
+  });
 }
 
 async function graphTextFromVideo(path: string): Promise<string> {

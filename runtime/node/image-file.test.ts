@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -51,5 +52,26 @@ describe('readImageFile', () => {
     const text = join(dir.path, 'text.png');
     await writeFile(text, 'hello');
     await expect(readImageFile(text)).rejects.toThrow(/text\.png: not a readable image \(.*\)$/);
+  });
+
+  it('scales a picture over maxPixels down as it reads it, upright, and says from what size', async () => {
+    // 3000x2000 stored, orientation 6: upright it is 2000x3000, 6 megapixels.
+    const path = join(dir.path, 'large.jpg');
+    const stored = sharp({ create: { width: 3000, height: 2000, channels: 3, background: { r: 200, g: 120, b: 40 } } }).withMetadata({ orientation: 6 });
+    await writeFile(path, await stored.jpeg().toBuffer());
+    const image = await readImageFile(path, { maxPixels: 1_500_000 });
+    expect(image.scaledFrom).toEqual({ width: 2000, height: 3000 });
+    expect([image.width, image.height]).toEqual([1000, 1500]);
+    expect(image.data.length).toBe(1000 * 1500 * 4);
+    const small = await readImageFile(path, { maxPixels: 6_000_000 });
+    expect(small.scaledFrom).toBeUndefined();
+    expect([small.width, small.height]).toEqual([2000, 3000]);
+  });
+
+  it('refuses a named pipe (which would block the read) and a folder, in one sentence', async () => {
+    const fifo = join(dir.path, 'pipe.png');
+    execFileSync('mkfifo', [fifo]);
+    await expect(readImageFile(fifo)).rejects.toThrow(/pipe\.png: is a named pipe \(FIFO\), not a regular file; Vivify reads media and graphs from files$/);
+    await expect(readImageFile(dir.path)).rejects.toThrow(/: is a folder, not a file$/);
   });
 });

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { type FfprobeReport, type ProbedVideo, probeVideoWith, unreadableVideo } from '../video-probe.ts';
 import { ffmpegBinaries } from './ffmpeg-binaries.ts';
+import { checkInputFile } from './input-file.ts';
 import { displayPath } from './paths.ts';
 import { summarizeFfmpegError } from './process-output.ts';
 
@@ -10,7 +11,8 @@ const run = promisify(execFile);
 export type { ProbedVideo };
 
 /** Reads a video file's size, frame rate, frame count and first audio track with the ffprobe process. */
-export function probeVideo(path: string): Promise<ProbedVideo> {
+export async function probeVideo(path: string): Promise<ProbedVideo> {
+  await checkInputFile(path);
   return probeVideoWith(displayPath(path), (countPackets) => ffprobeReport(path, countPackets));
 }
 

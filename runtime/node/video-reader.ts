@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { access } from 'node:fs/promises';
-import { UsageError, VivifyError } from '../errors.ts';
+import { VivifyError } from '../errors.ts';
 import type { VideoReader } from '../host.ts';
 import type { RgbaImage } from '../image.ts';
 import { ffmpegBinaries } from './ffmpeg-binaries.ts';
@@ -14,9 +13,6 @@ import { watchProcess } from './process-output.ts';
  * as they are asked for, so the pipe's back-pressure keeps at most a few frames in memory whatever the video's length.
  */
 export async function openVideoFile(path: string, range: { start: number; end?: number }): Promise<VideoReader> {
-  await access(path).catch(() => {
-    throw new UsageError(`${displayPath(path)}: no such file`);
-  });
   const probed = await probeVideo(path);
   const info = videoInfoFor(displayPath(path), path, probed, range);
   const { frameCount } = info;

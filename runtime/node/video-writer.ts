@@ -7,6 +7,7 @@ import { graphSidecarPath, type VideoWriter, type VideoWriterOptions } from '../
 import type { RgbaImage } from '../image.ts';
 import { graphMetadata, muxArguments } from '../video-mux.ts';
 import { ffmpegBinaries } from './ffmpeg-binaries.ts';
+import { cleanUpAtExit } from './exit-cleanup.ts';
 import { PendingFile, checkOutputPath } from './output-file.ts';
 import { displayPath } from './paths.ts';
 import { watchProcess } from './process-output.ts';
@@ -40,6 +41,9 @@ export async function createVideoFileWriter(options: VideoWriterOptions): Promis
   ];
   const child = spawn(ffmpegBinaries().ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
   const watched = watchProcess(child);
+  // An encoder left running would finish its file after the temporary files are removed at exit.
+  const releaseChild = cleanUpAtExit(() => child.kill('SIGKILL'));
+  void watched.exited.finally(releaseChild).catch(() => undefined);
   let pipeError: Error | undefined;
   child.stdin.on('error', (error) => {
     pipeError = error;
