@@ -1,4 +1,5 @@
 import cliProgress from 'cli-progress';
+import { rmdirSync, rmSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import { basename, extname, join, relative, resolve, sep } from 'node:path';
 import sharp from 'sharp';
@@ -10,6 +11,7 @@ import { applyAffine } from '../runtime/geometry/affine.ts';
 import type { Mask, RgbaImage } from '../runtime/image.ts';
 import { faceBox } from '../runtime/landmarks/face-choice.ts';
 import type { RunWarning } from '../runtime/executor.ts';
+import { cleanUpAtExit } from '../runtime/node/exit-cleanup.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { PendingFile } from '../runtime/node/output-file.ts';
 import { displayPath } from '../runtime/node/paths.ts';
@@ -79,6 +81,11 @@ export async function extractCommand(inputPaths: string[], options: ExtractOptio
   let noFace = 0;
   let done = 0;
   const writing = new WriteQueue();
+  // A second Ctrl-C exits at once: the crops written so far go even then (as after the first, in the catch below).
+  const releaseCrops = cleanUpAtExit(() => {
+    for (const path of writing.written) rmSync(path, { force: true });
+    for (const folder of madeFolders.slice().reverse()) rmdirSync(folder, { recursive: false });
+  });
   // Warnings name the video and its frames; with --json they go in the summary, stdout's only line.
   const warnings: string[] = [];
   const warn = (warning: RunWarning) => {
@@ -125,13 +132,15 @@ export async function extractCommand(inputPaths: string[], options: ExtractOptio
     await writing.flush().catch(() => undefined);
     await Promise.all(writing.written.map((path) => rm(path, { force: true })));
     // The folders this run made go too, where nothing else has appeared in them (rmdir refuses a full folder).
-    for (const folder of madeFolders.reverse()) await rmdir(folder).catch(() => undefined);
+    for (const folder of madeFolders.slice().reverse()) await rmdir(folder).catch(() => undefined);
+    releaseCrops();
     throw error;
   }
 
   const kept = await dropBlurry(faces, out);
   const skipped = { noFace, blurry: faces.length - kept.length };
   await writeAlignments(out, { size, faces: kept, skipped });
+  releaseCrops();
   const seconds = (performance.now() - started) / 1000;
   if (options.json) {
     const summary = { out, size, alignment: alignmentName, crops: kept.length, frames: total, skipped, warnings, seconds: Math.round(seconds * 100) / 100 };
