@@ -1,4 +1,4 @@
-import { VivifyError } from '../runtime/errors.ts';
+import { UsageError, VivifyError } from '../runtime/errors.ts';
 import { faceFromValues, faceValues } from '../runtime/face.ts';
 import type { DetectedFace, FaceDetector } from '../runtime/face-detector.ts';
 import { type FaceChoice, FaceTracker } from '../runtime/landmarks/face-choice.ts';
@@ -67,7 +67,12 @@ export const faceLandmarks = defineNode({
     const time = ctx.frame?.time ?? 0;
     const face = state.tracker.choose(await state.detector.detect(image, Math.round(time * 1000)));
     if (!ctx.frame) {
-      if (!face) throw new VivifyError(`no face found in the ${image.width}x${image.height} image (a face needs to be clearly visible and not too small)`);
+      if (!face) {
+        const hint = 'a face needs to be clearly visible and not too small';
+        // A picture the user gave is named, as bad input is: one sentence, exit 2.
+        if (image.name) throw new UsageError(`${image.name}: no face found in the ${image.width}x${image.height} picture (${hint})`);
+        throw new VivifyError(`no face found in the ${image.width}x${image.height} image (${hint})`);
+      }
       return { face: { points: face.points, transform: face.transform, confidence: 1, found: true } };
     }
     state.found.push(Boolean(face));

@@ -22,10 +22,9 @@ export const sourceImage = defineNode({
   async run(ctx) {
     const { scaledFrom, ...image } = await ctx.host.readImage(ctx.params.path, { maxPixels: ctx.params.maxMegapixels * 1e6 });
     if (scaledFrom) {
-      const name = ctx.params.path.split(/[\\/]/).pop();
       const megapixels = ((scaledFrom.width * scaledFrom.height) / 1e6).toFixed(1);
       ctx.warn(
-        `${name} is ${scaledFrom.width}x${scaledFrom.height} (${megapixels} megapixels); working at ${image.width}x${image.height}, ` +
+        `${image.name} is ${scaledFrom.width}x${scaledFrom.height} (${megapixels} megapixels); working at ${image.width}x${image.height}, ` +
           `the ${ctx.params.maxMegapixels} megapixels of maxMegapixels (raise it with --set ${ctx.nodeId}.maxMegapixels=N)`,
       );
     }

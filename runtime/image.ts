@@ -5,6 +5,8 @@ export interface RgbaImage {
   width: number;
   height: number;
   data: Uint8Array;
+  /** The file a picture was read from, as the user knows it (for messages); absent on frames made in the graph. */
+  name?: string;
 }
 
 /** 8-bit single-channel coverage: 0 outside, 255 inside. */

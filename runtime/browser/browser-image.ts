@@ -24,5 +24,5 @@ export async function decodeImageBlob(name: string, blob: Blob, options: ImageRe
   context.drawImage(bitmap, 0, 0);
   bitmap.close();
   const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-  return { width: pixels.width, height: pixels.height, data: new Uint8Array(pixels.data.buffer), ...(scaledFrom ? { scaledFrom } : {}) };
+  return { width: pixels.width, height: pixels.height, data: new Uint8Array(pixels.data.buffer), name, ...(scaledFrom ? { scaledFrom } : {}) };
 }

@@ -23,7 +23,7 @@ export async function readImageFile(path: string, options: ImageReadOptions = {}
     let decoder = sharp(path, { failOn: 'error' }).rotate();
     if (fit) decoder = decoder.resize(fit.width, fit.height, { fit: 'fill', kernel: 'lanczos3' });
     const { data, info } = await decoder.ensureAlpha().raw().toBuffer({ resolveWithObject: true });
-    const image: StillImage = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+    const image: StillImage = { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength), name: displayPath(path) };
     if (fit) image.scaledFrom = { width, height };
     return image;
   } catch (error) {
