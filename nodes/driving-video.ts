@@ -17,7 +17,14 @@ export const drivingVideo = defineNode({
   params: {
     path: file({ accept: 'video', role: 'input', help: 'MP4, MOV, WebM or MKV file of the person whose motion drives the face' }),
   },
-  prepare: (ctx): Promise<VideoReader> => ctx.host.openVideo(ctx.params.path, ctx.settings.frames),
+  async prepare(ctx): Promise<VideoReader> {
+    const reader = await ctx.host.openVideo(ctx.params.path, ctx.settings.frames);
+    if (reader.info.variableRate) {
+      const name = ctx.params.path.split(/[\\/]/).pop();
+      ctx.warn(`${name} has a variable frame rate; it is read at a steady ${reader.info.fps.toFixed(2)} fps (its average), frames repeated or dropped by their times, so the motion keeps time with the audio`);
+    }
+    return reader;
+  },
   timeline: (reader) => ({ frameCount: reader.info.frameCount, fps: reader.info.fps }),
   async run(_ctx, _inputs, reader) {
     const frame = await reader.next();

@@ -68,6 +68,8 @@ export interface VideoInfo {
   fps: number;
   /** Frames in the requested range. */
   frameCount: number;
+  /** The file's frames came at a varying rate and are read made steady at `fps`, its average. */
+  variableRate?: boolean;
   /** The audio track spanning the requested range, if the file has one. */
   audio?: AudioTrack;
 }

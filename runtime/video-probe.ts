@@ -9,6 +9,11 @@ export interface ProbedVideo {
   frameCount: number;
   /** Seconds from the file's start (what `-ss` counts from) to its first video frame. */
   videoStart: number;
+  /**
+   * The filter that makes a variable-frame-rate video steady at its average rate (frames repeated or dropped by their
+   * times, so motion keeps time with the audio); undefined for a steady video, whose frames are read as they are.
+   */
+  steadyFilter?: string;
   audio?: { streamIndex: number; codec: string };
 }
 
@@ -27,6 +32,7 @@ interface FfprobeStream {
   avg_frame_rate?: string;
   r_frame_rate?: string;
   nb_frames?: string;
+  duration?: string;
   nb_read_packets?: string;
   start_time?: string;
   side_data_list?: { rotation?: number }[];
@@ -50,8 +56,14 @@ export async function probeVideoWith(name: string, probe: (countPackets: boolean
   }
   const fps = parseRate(video.avg_frame_rate) || parseRate(video.r_frame_rate);
   if (!fps) throw new UsageError(`${name}: the video has no frame rate`);
-  const frameCount = Number(video.nb_frames ?? video.nb_read_packets ?? 0);
-  if (!frameCount) throw new UsageError(`${name}: the video has no frames`);
+  const storedFrames = Number(video.nb_frames ?? video.nb_read_packets ?? 0);
+  if (!storedFrames) throw new UsageError(`${name}: the video has no frames`);
+  // A video whose frames come at one rate has its base rate equal to its average (within rounding); one that was
+  // recorded at a varying rate (phones do) has frames farther apart in places, and is made steady at its average.
+  const baseRate = parseRate(video.r_frame_rate);
+  const duration = Number(video.duration);
+  const variable = baseRate > 0 && Math.abs(baseRate - fps) / fps > 0.005 && duration > 0;
+  const frameCount = variable ? Math.max(1, Math.floor(duration * fps)) : storedFrames;
   const rotation = Math.abs(video.side_data_list?.find((data) => data.rotation !== undefined)?.rotation ?? Number(video.tags?.rotate ?? 0));
   // ffmpeg applies the rotation when decoding, so a quarter turn swaps the decoded width and height.
   const turned = rotation % 180 === 90;
@@ -62,6 +74,7 @@ export async function probeVideoWith(name: string, probe: (countPackets: boolean
     fps,
     frameCount,
     videoStart: Math.max(0, (Number(video.start_time) || 0) - (Number(report.format?.start_time) || 0)),
+    ...(variable ? { steadyFilter: `fps=${video.avg_frame_rate}` } : {}),
     audio: audio ? { streamIndex: audio.index, codec: audio.codec_name ?? 'unknown' } : undefined,
   };
 }
@@ -79,6 +92,7 @@ export function videoInfoFor(name: string, path: string, probed: ProbedVideo, ra
     height: probed.height,
     fps: probed.fps,
     frameCount,
+    ...(probed.steadyFilter ? { variableRate: true } : {}),
     audio: probed.audio && { path, ...probed.audio, start: range.start / probed.fps, duration: frameCount / probed.fps },
   };
 }

@@ -170,6 +170,36 @@ describe('special files', () => {
   });
 });
 
+describe('a driver recorded at a varying frame rate', () => {
+  /** Frame `index` of `path` (or the frame at `seconds`), as raw RGB. */
+  const frameOf = (path: string, at: { index: number } | { seconds: number }) =>
+    execFileSync('ffmpeg', [
+      '-v', 'error', ...('seconds' in at ? ['-ss', String(at.seconds)] : []), '-i', path,
+      ...('index' in at ? ['-vf', `select=eq(n\\,${at.index})`] : []), '-frames:v', '1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-',
+    ]);
+  const difference = (a: Buffer, b: Buffer) => a.reduce((sum, value, i) => sum + Math.abs(value - b[i]!), 0) / a.length;
+
+  it('keeps its timing: read steady at its average rate, with a warning that says so', async () => {
+    // Two seconds at 10 fps, then two at 30: 80 frames, 20 a second on average. Read as they are, frame 30 would
+    // show 2.33 s of the recording at 1.5 s, and the mouth would run a second ahead of the voice.
+    const vfr = join(dir.path, 'vfr.mp4');
+    execFileSync('ffmpeg', [
+      '-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=160x120:rate=30', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', '4',
+      '-vf', "select='if(lt(t,2),not(mod(n,3)),1)'", '-fps_mode', 'vfr', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', vfr,
+    ]);
+    const out = join(dir.path, 'vfr-out.mp4');
+    const result = await runCli(['render', passthrough, '--driving', vfr, '-o', out, '--set', 'out.preset=ultrafast', '--set', 'out.crf=0']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(
+      'warning: node "drive": vfr.mp4 has a variable frame rate; it is read at a steady 20.00 fps (its average), frames repeated or dropped by their times, so the motion keeps time with the audio\n',
+    );
+    expect(await probeFile(out)).toMatchObject({ videoFrames: 80, fps: '20/1' });
+    const shown = frameOf(out, { index: 30 });
+    expect(difference(shown, frameOf(vfr, { seconds: 1.5 }))).toBeLessThan(2);
+    expect(difference(shown, frameOf(vfr, { index: 30 }))).toBeGreaterThan(10);
+  }, 60_000);
+});
+
 describe.skipIf(!hasSharedMedia)('pictures larger than the limit', () => {
   it('are scaled down as they are read, with a warning that says how to raise the limit', async () => {
     const big = join(dir.path, 'big.jpg');

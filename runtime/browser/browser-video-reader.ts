@@ -69,7 +69,7 @@ export async function openBrowserVideo(
       const seek = first > 0 ? ['-ss', (probed.videoStart + (first - 0.5) / probed.fps).toFixed(6)] : [];
       const result = await session.exec([
         '-v', 'error', '-hide_banner', ...seek, '-i', input,
-        '-map', '0:v:0', '-frames:v', String(count), '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', output,
+        '-map', '0:v:0', ...(probed.steadyFilter ? ['-vf', probed.steadyFilter] : []), '-frames:v', String(count), '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', output,
       ]);
       try {
         if (result.code !== 0) throw new VivifyError(`${path}: decoding failed at frame ${first} (${lastError(result)})`);

@@ -18,7 +18,11 @@ export async function openVideoFile(path: string, range: { start: number; end?: 
   const { frameCount } = info;
   const end = range.start + frameCount;
 
-  const trim = range.start > 0 || end < probed.frameCount ? ['-vf', `trim=start_frame=${range.start}:end_frame=${end}`] : [];
+  const filters = [
+    ...(probed.steadyFilter ? [probed.steadyFilter] : []),
+    ...(range.start > 0 || end < probed.frameCount ? [`trim=start_frame=${range.start}:end_frame=${end}`] : []),
+  ];
+  const trim = filters.length > 0 ? ['-vf', filters.join(',')] : [];
   const child = spawn(
     ffmpegBinaries().ffmpeg,
     ['-v', 'error', '-nostdin', '-i', path, '-map', '0:v:0', ...trim, '-vsync', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgba', 'pipe:1'],
