@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError, VivifyError } from '../runtime/errors.ts';
-import { modelSize } from '../models/catalog.ts';
+import { isPinned, modelSize } from '../models/catalog.ts';
 import { cycleganImportId, importCycleganCheckpoint } from '../models/convert/cyclegan-import.ts';
 import { modelsFolder } from '../models/store/models-folder.ts';
 import { formatBytes } from '../models/store/byte-size.ts';
@@ -49,6 +49,7 @@ export async function modelsListCommand(options: { json?: boolean }, command: Co
       homepage: entry.homepage,
       size: size ?? null,
       state: state.state,
+      pinned: isPinned(entry),
       files: state.files.map((file) => ({ name: file.name, state: file.state, bytes: file.bytes ?? null })),
     }));
     out(JSON.stringify({ store: store.dir, models }, null, 2));
@@ -60,7 +61,9 @@ export async function modelsListCommand(options: { json?: boolean }, command: Co
     const installed = state.files.filter((file) => file.state === 'installed').length;
     const stateText = state.state === 'partial' ? `partial (${installed} of ${state.files.length} files)` : state.state;
     const files = `${entry.files.length} file${entry.files.length === 1 ? '' : 's'}`;
-    return [entry.id, stateText, entry.task, entry.licence, `${files}, ${size === undefined ? 'size unknown' : formatBytes(size)}`, entry.title];
+    // Unpinned: the catalog has no published hash for a download (the lock pins the first one's bytes).
+    const pinning = isPinned(entry) ? 'pinned' : 'unpinned';
+    return [entry.id, stateText, entry.task, entry.licence, `${files}, ${size === undefined ? 'size unknown' : formatBytes(size)}`, pinning, entry.title];
   });
   const widths = cells.reduce<number[]>((max, row) => row.map((cell, i) => Math.max(max[i] ?? 0, cell.length)), []);
   for (const row of cells) out(row.map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0))).join('  '));
@@ -75,7 +78,7 @@ export async function modelsPullCommand(id: string, options: { json?: boolean },
   else out(`"${entry.id}" is installed in ${folder}`);
 }
 
-export async function modelsImportCommand(id: string, sources: string[], options: { name?: string; licence?: string }, command: Command): Promise<void> {
+export async function modelsImportCommand(id: string, sources: string[], options: { name?: string; licence?: string; force?: boolean }, command: Command): Promise<void> {
   const store = storeOf(command);
   if (id === cycleganImportId) {
     // Not a catalog id: a CycleGAN checkpoint to convert and register under a name of the user's.
@@ -93,7 +96,7 @@ export async function modelsImportCommand(id: string, sources: string[], options
     if (value !== undefined) throw new UsageError(`${option} is for vivify models import ${cycleganImportId} <checkpoint>; "${id}" is a catalog model, with its own`);
   }
   const entry = findModel(id, loadCatalog(store.dir));
-  const result = await importModel(store.dir, entry, sources);
+  const result = await importModel(store.dir, entry, sources, { force: options.force });
   for (const file of result.imported) {
     if (file.conversion) out(`${file.file}: ${file.conversion}`);
     out(`${file.file}: ${file.conversion ? 'converted' : 'imported'} from ${file.from}, ${formatBytes(file.size)}, sha256 ${file.sha256}`);

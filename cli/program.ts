@@ -148,6 +148,7 @@ export function createProgram(): Command {
     .argument('<dir-or-files...>', 'folders holding the files, or the files themselves')
     .option('--name <id>', 'with cyclegan: the model id in the store (default: cyclegan-<the checkpoint file name>)')
     .option('--licence <text>', "with cyclegan: the weights' licence, as listed (default: \"the checkpoint's\")")
+    .option('--force', "import a file whose sha256 is not the catalog's published one (another export of the model)")
     .action(lazy(() => import('./models-command.ts'), 'modelsImportCommand'));
   models
     .command('verify')

@@ -43,8 +43,14 @@ const fileName = z
 const modelFile = z
   .strictObject({
     name: fileName,
-    /** Where to download it; absent or null for a model made on this machine (`vivify train`), which has none. */
-    url: z.url({ protocol: /^https?$/ }).nullish(),
+    /**
+     * Where to download it; absent or null for a model made on this machine (`vivify train`), which has none. Only
+     * https, so that nobody on the way can swap the bytes; plain http only from this machine (a local mirror).
+     */
+    url: z
+      .url({ protocol: /^https?$/ })
+      .refine((url) => url.startsWith('https:') || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(url), 'a download url must be https (plain http only from this machine)')
+      .nullish(),
     /** Bytes, where known. */
     size: z.int().min(1).nullish(),
     /** Where known; absent or null means not known yet (the first verified pull records it in the store's lock). */
@@ -141,6 +147,14 @@ export function isModelId(id: string): boolean {
 /** Whether `name` can be a finished model file in the store (no folders, not a download in progress). */
 export function isModelFileName(name: string): boolean {
   return fileNamePattern.test(name) && !name.endsWith('.part');
+}
+
+/**
+ * Whether every file the model downloads has a published sha256 in the catalog. An unpinned file is checked by its
+ * signature only on its first pull; the lock then pins the bytes it got.
+ */
+export function isPinned(entry: CatalogEntry): boolean {
+  return entry.files.every((file) => !file.url || Boolean(file.sha256));
 }
 
 /** The total size of a model's files, or undefined where any file's size is unknown. */

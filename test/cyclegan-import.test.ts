@@ -34,7 +34,7 @@ describe('the catalog', () => {
       expect(entry!.files).toHaveLength(1);
       const file = entry!.files[0]!;
       expect(file.name).toBe('generator.onnx');
-      expect(file.url).toBe(`http://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models/style_${publishedIds[i]!.slice('cyclegan-'.length)}.pth`);
+      expect(file.url).toBe(`https://efrosgans.eecs.berkeley.edu/cyclegan/pretrained_models/style_${publishedIds[i]!.slice('cyclegan-'.length)}.pth`);
       expect(file.signature).toEqual({
         inputs: [{ name: 'image', type: 'float32', shape: [1, 3, 'height', 'width'] }],
         outputs: [{ name: 'styled', type: 'float32', shape: [1, 3, 'height', 'width'] }],

@@ -278,7 +278,8 @@ describe('vivify models pull', () => {
     const result = await runCli(['models', 'pull', 'offline'], { env });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^vivify: could not download http:\/\/127\.0\.0\.1:\d+\/tiny\/encoder\.onnx: the connection was refused \(ECONNREFUSED\); with the files at hand, import them instead: vivify models import offline <folder>\n$/,
+      // The catalog has no published hash for it: the first pull says so before it downloads.
+      /^encoder\.onnx: unpinned: no published sha256 to check the download from http:\/\/127\.0\.0\.1:\d+\/tiny\/encoder\.onnx against; .*\nvivify: could not download http:\/\/127\.0\.0\.1:\d+\/tiny\/encoder\.onnx: the connection was refused \(ECONNREFUSED\); with the files at hand, import them instead: vivify models import offline <folder>\n$/,
     );
   });
 
@@ -304,9 +305,30 @@ describe('vivify models import', () => {
         `decoder.onnx: imported from ${join(source, 'decoder.onnx')}, ${formatBytes(decoder.length)}, sha256 ${sha256(decoder)}\n` +
         `"tiny" is installed in ${join(folder, 'tiny')}\n`,
     );
+    // Nothing published to check the weights against: said, not hidden.
+    expect(result.stderr).toContain('note: encoder.onnx: unpinned: the catalog has no published sha256 to check its weights against');
     expect(await readFile(join(folder, 'tiny', 'decoder.onnx'))).toEqual(decoder);
     expect((await lockOf(folder)).models.tiny?.['encoder.onnx']).toMatchObject({ sha256: sha256(encoder), url: null, source: 'imported' });
     expect(existsSync(join(folder, 'tiny', 'unrelated.onnx'))).toBe(false);
+  });
+
+  it('refuses weights that are not the published ones where the catalog pins them (a right signature is not enough), unless --force', async () => {
+    const source = join(dir.path, 'other-weights');
+    await mkdir(source, { recursive: true });
+    const other = onnxFile(decoderSignature, { seed: 7 });
+    await writeFile(join(source, 'decoder.onnx'), other);
+    const folder = join(dir.path, 'store-pinned');
+    const refused = await runCli(['models', 'import', 'published', source, '--models-dir', folder], { env });
+    expect(refused).toMatchObject({ code: 2, stdout: '' });
+    expect(refused.stderr).toBe(
+      'vivify: nothing imported for "published": 1 problem:\n' +
+        `  decoder.onnx: its sha256 ${sha256(other)} is not the published file's (${sha256(decoder)}): damaged, or another export of the model; pass --force to import it all the same\n`,
+    );
+    expect(existsSync(join(folder, 'published', 'decoder.onnx'))).toBe(false);
+    const forced = await runCli(['models', 'import', 'published', source, '--models-dir', folder, '--force'], { env });
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stderr).toBe(`note: decoder.onnx: its sha256 ${sha256(other)} differs from the catalog's ${sha256(decoder)}; imported all the same (--force)\n`);
+    expect(await readFile(join(folder, 'published', 'decoder.onnx'))).toEqual(other);
   });
 
   it('refuses a file with a wrong input name, naming the file, the tensor and the expected shape; nothing is copied, exit 2', async () => {
@@ -348,9 +370,11 @@ describe('vivify models verify, list, path, remove', () => {
     const list = await runCli(['models', 'list'], { env });
     expect(list.code).toBe(0);
     expect(list.stdout.split('\n')[0]).toBe(`Model store: ${store} (VIVIFY_MODELS_DIR)`);
-    expect(list.stdout).toMatch(/^liveportrait +missing +reenact +MIT +6 files, size unknown +LivePortrait, portrait reenactment by KwaiVGI$/m);
-    expect(list.stdout).toMatch(/^tiny +installed +test +MIT +2 files, size unknown +Test model tiny$/m);
-    const json = JSON.parse((await runCli(['models', 'list', '--json'], { env })).stdout) as { models: { id: string; state: string }[] };
+    expect(list.stdout).toMatch(/^liveportrait +missing +reenact +MIT +6 files, size unknown +unpinned +LivePortrait, portrait reenactment by KwaiVGI$/m);
+    expect(list.stdout).toMatch(/^tiny +installed +test +MIT +2 files, size unknown +unpinned +Test model tiny$/m);
+    expect(list.stdout).toMatch(/^published +missing +test +MIT +1 file, size unknown +pinned +Test model published$/m);
+    const json = JSON.parse((await runCli(['models', 'list', '--json'], { env })).stdout) as { models: { id: string; state: string; pinned: boolean }[] };
+    expect(json.models.filter((model) => model.pinned).map((model) => model.id)).toEqual(['wrong-hash', 'published']);
     expect(json.models.map((model) => [model.id, model.state])).toEqual([
       ['liveportrait', 'missing'],
       ['cyclegan-monet', 'missing'],

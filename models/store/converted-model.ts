@@ -10,7 +10,7 @@ import { catalogFileProblems } from './file-problems.ts';
 import type { ImportResult } from './import-result.ts';
 import { lockedFileOf, readLock, recordFile, type LockedFile } from './lock-file.ts';
 import { downloadModelFile } from './model-download.ts';
-import type { PullEvents, PulledFile } from './pull-progress.ts';
+import { type PullEvents, type PulledFile, unpinnedNote } from './pull-progress.ts';
 import { modelFilePath, modelFolder, partFilePath } from './store-location.ts';
 
 /**
@@ -66,6 +66,7 @@ export async function pullConvertedModel(storeDir: string, entry: CatalogEntry, 
   // No download without the means to convert it: PyTorch missing is one sentence, before any byte.
   await requireConverter(kind);
   await mkdir(modelFolder(storeDir, entry.id), { recursive: true });
+  if (!checkpointExpectation(file, locked)) events.note(unpinnedNote(file.name, url));
   await downloadModelFile(storeDir, entry, file, url, partPath, events, signal);
 
   const sourceSha256 = await sha256File(partPath);

@@ -18,7 +18,7 @@ import { modelFilePath, modelFolder, partFilePath } from './store-location.ts';
  * a temporary file and a rename, and the lock records their hash as imported. Where nothing is accepted, nothing is
  * copied and a UsageError lists every problem.
  */
-export async function importModel(storeDir: string, entry: CatalogEntry, sources: string[]): Promise<ImportResult> {
+export async function importModel(storeDir: string, entry: CatalogEntry, sources: string[], options: { force?: boolean } = {}): Promise<ImportResult> {
   // Published in another format: the checkpoint at hand is converted (converted-model.ts), unless the converted file
   // itself is given.
   if (entry.convert && !(await holdsConvertedFile(entry, sources))) return importConvertedModel(storeDir, entry, sources);
@@ -66,8 +66,15 @@ export async function importModel(storeDir: string, entry: CatalogEntry, sources
         continue;
       }
       const sha256 = sha256Bytes(bytes);
+      // A right signature says nothing of the weights: where the catalog pins the published file, only it goes in.
       if (file.sha256 && file.sha256 !== sha256) {
-        notes.push(`${file.name}: its sha256 ${sha256} differs from the catalog's ${file.sha256} (another export of the model?); imported all the same`);
+        if (!options.force) {
+          problems.push(`${file.name}: its sha256 ${sha256} is not the published file's (${file.sha256}): damaged, or another export of the model; pass --force to import it all the same`);
+          continue;
+        }
+        notes.push(`${file.name}: its sha256 ${sha256} differs from the catalog's ${file.sha256}; imported all the same (--force)`);
+      } else if (!file.sha256) {
+        notes.push(`${file.name}: unpinned: the catalog has no published sha256 to check its weights against; the lock records its sha256, so verify catches any later change`);
       }
       // A temporary name of its own (never .part, which belongs to a pull).
       const temporary = join(folder, `.${file.name}.${randomBytes(4).toString('hex')}.importing`);

@@ -125,3 +125,8 @@ function jsonPullReporter(): PullEvents {
     note: (text) => line({ type: 'note', message: text }),
   };
 }
+
+/** What a first pull says of a file the catalog has no published sha256 for. */
+export function unpinnedNote(name: string, url: string): string {
+  return `${name}: unpinned: no published sha256 to check the download from ${url} against; it is checked by its signature, and the lock records its sha256 so that later pulls and \`vivify models verify\` catch any change`;
+}

@@ -7,7 +7,7 @@ import { sha256Bytes } from './file-hash.ts';
 import { catalogFileProblems } from './file-problems.ts';
 import { lockedFileOf, readLock, recordFile } from './lock-file.ts';
 import { acquirePullGuard } from './pull-guard.ts';
-import type { PullEvents, PulledFile } from './pull-progress.ts';
+import { type PullEvents, type PulledFile, unpinnedNote } from './pull-progress.ts';
 import { downloadModelFile } from './model-download.ts';
 import { modelFilePath, modelFolder, partFilePath, storeOption } from './store-location.ts';
 
@@ -63,6 +63,7 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
     );
   }
   await mkdir(modelFolder(storeDir, entry.id), { recursive: true });
+  if (!downloadExpectation(file, locked)) events.note(unpinnedNote(file.name, url));
   await downloadModelFile(storeDir, entry, file, url, partPath, events, signal);
 
   const bytes = await readFile(partPath);
