@@ -43,13 +43,14 @@ export async function checkRenderOutputs(
   graphOutputs: boolean,
 ): Promise<string[]> {
   const outputs = fileParams(document, registry, 'output');
+  const namedOutputs = outputs.filter((output) => named.has(output.target)).length;
   for (const output of outputs) {
     if (named.has(output.target) || graphOutputs) continue;
     const input = Object.entries(document.inputs).find(([, target]) => target === output.target)?.[0];
     const how = input ? `${inputFlag(input)} FILE` : `--set ${output.target}=FILE`;
     const nodeId = output.target.split('.')[0];
     throw new UsageError(
-      named.size > 0
+      namedOutputs > 0
         ? `${displayPath(graphPath)}: node "${nodeId}" would also write ${displayPath(output.path)}, which the command line did not name; name it with ${how}, or remove the node`
         : `${displayPath(graphPath)}: would write ${displayPath(output.path)} (node "${nodeId}"), a path from the graph rather than the command line; name the output with ${how}, or pass --graph-outputs to write where the graph says`,
     );

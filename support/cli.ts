@@ -1,7 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { constants as osConstants, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -35,6 +35,20 @@ export function spawnCli(args: string[], options: { cwd?: string; env?: NodeJS.P
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/**
+ * A `vivify` process as it runs: its stderr so far, and how it exits: the exit code, or, where a signal ended it,
+ * 128 + the signal's number, as a shell reports it (130 for SIGINT).
+ */
+export function watchedCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): { child: ChildProcess; stderr: () => string; exited: Promise<number | null> } {
+  const child = spawnCli(args, options);
+  let stderr = '';
+  child.stderr?.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('close', (code, signal) => resolve(code ?? (signal ? 128 + osConstants.signals[signal] : null))),
+  );
+  return { child, stderr: () => stderr, exited };
 }
 
 export async function makeTempDir(): Promise<{ path: string; remove: () => Promise<void> }> {

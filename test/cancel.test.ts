@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFiles, makeClip, makeTempDir, spawnCli } from '../support/cli.ts';
+import { listFiles, makeClip, makeTempDir, watchedCli } from '../support/cli.ts';
 
 let dir: { path: string; remove: () => Promise<void> };
 let clip: string;
@@ -14,10 +14,7 @@ afterAll(() => dir.remove());
 
 describe('cancelling a render', () => {
   it('stops within a second of Ctrl-C and leaves no partial output', async () => {
-    const child = spawnCli(['render', 'presets/passthrough.json', '--driving', clip, '-o', join(dir.path, 'out.mp4'), '--json', '--set', 'out.preset=veryslow']);
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const { child, stderr, exited } = watchedCli(['render', 'presets/passthrough.json', '--driving', clip, '-o', join(dir.path, 'out.mp4'), '--json', '--set', 'out.preset=veryslow']);
     // Wait until frames are flowing and the encoder has started writing its temporary file.
     await new Promise<void>((resolve) => {
       child.stdout?.on('data', (chunk: Buffer) => {
@@ -30,7 +27,7 @@ describe('cancelling a render', () => {
     const code = await exited;
     expect(performance.now() - signalled).toBeLessThan(1000);
     expect(code).toBe(130);
-    expect(stderr).toBe('vivify: cancelled; nothing was written\n');
+    expect(stderr()).toBe('vivify: cancelled; nothing was written\n');
     expect(await listFiles(dir.path)).toEqual(['long.mp4']);
   });
 });
@@ -38,10 +35,7 @@ describe('cancelling a render', () => {
 describe('cancelling an extract', () => {
   it('stops on Ctrl-C with exit 130, as a render does, and removes the folders it made', async () => {
     const out = join(dir.path, 'faces');
-    const child = spawnCli(['extract', clip, '--out', out, '--json']);
-    let stderr = '';
-    child.stderr?.on('data', (chunk) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+    const { child, stderr, exited } = watchedCli(['extract', clip, '--out', out, '--json']);
     // The folder appears once the inputs are checked; a moment later the video is being tracked.
     while (!(await listFiles(dir.path)).includes('faces')) await new Promise((resolve) => setTimeout(resolve, 50));
     await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -50,7 +44,7 @@ describe('cancelling an extract', () => {
     const code = await exited;
     expect(performance.now() - signalled).toBeLessThan(1000);
     expect(code).toBe(130);
-    expect(stderr).toBe('vivify: cancelled; nothing was written\n');
+    expect(stderr()).toBe('vivify: cancelled; nothing was written\n');
     expect(await listFiles(dir.path)).toEqual(['long.mp4']);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../../runtime/errors.ts';
+import { processAlive } from './process-alive.ts';
 
 /**
  * One pull of a model at a time: two would append to the same .part files. The guard is a file holding the pulling
@@ -14,20 +15,10 @@ export async function acquirePullGuard(modelDir: string, id: string): Promise<()
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const holder = Number(await readFile(path, 'utf8').catch(() => ''));
-    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && isAlive(holder)) {
+    if (Number.isInteger(holder) && holder > 0 && holder !== process.pid && processAlive(holder)) {
       throw new UsageError(`another pull of "${id}" is running (process ${holder}); wait for it to finish`);
     }
     await writeFile(path, String(process.pid));
   }
   return () => rm(path, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

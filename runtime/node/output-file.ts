@@ -4,6 +4,7 @@ import { access, constants, readdir, rename, rm, stat, writeFile } from 'node:fs
 import { basename, dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
 import { graphSidecarPath } from '../host.ts';
+import { processAlive } from '../../models/store/process-alive.ts';
 import { cleanUpAtExit } from './exit-cleanup.ts';
 import { displayPath } from './paths.ts';
 
@@ -47,16 +48,6 @@ async function removeStaleTemporaries(path: string): Promise<void> {
     if (!name.startsWith(prefix) || at < 0) continue;
     const pid = Number(name.slice(at + temporaryMark.length).split('-')[0]);
     if (Number.isInteger(pid) && pid > 0 && !processAlive(pid)) await rm(join(folder, name), { force: true });
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists, but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
