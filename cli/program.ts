@@ -36,7 +36,10 @@ export function createProgram(): Command {
 
   program
     .command('render')
-    .description('Render a graph to video. The graph is a .json document, or a video Vivify rendered (its graph is inside).')
+    .description(
+      'Render a graph to video. The graph is a .json document, or a video Vivify rendered (its graph is inside). ' +
+        'Every input the graph names is an option: --<name> <file> (vivify validate lists them).',
+    )
     .argument('<graph>', 'graph document (.json) or a video rendered by Vivify')
     .option('--source <file>', "the picture to animate (sets the graph's source input)")
     .option('--driving <file>', "the driving video (sets the graph's driving input)")
@@ -49,6 +52,9 @@ export function createProgram(): Command {
     .option('--json', 'print progress and the summary as JSON lines')
     .addOption(modelsDir)
     .addOption(debug)
+    // Any other input the graph names is a flag too (--style FILE): render-command reads those from what is left.
+    .allowUnknownOption()
+    .allowExcessArguments()
     .action(lazy(() => import('./render-command.ts'), 'renderCommand'));
 
   program

@@ -9,7 +9,7 @@ import { readGraphFile } from '../runtime/node/graph-file.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { displayPath } from '../runtime/node/paths.ts';
 import { jsonReporter, terminalReporter } from './progress-reporter.ts';
-import { parseFrameRange } from '../runtime/graph/command-line.ts';
+import { parseFrameRange, readRenderArguments } from '../runtime/graph/command-line.ts';
 import { cancelOnSignal } from './cancel-on-signal.ts';
 import { checkRenderOutputs } from './render-outputs.ts';
 
@@ -27,12 +27,13 @@ export interface RenderOptions {
   modelsDir?: string;
 }
 
-export async function renderCommand(graphPath: string, options: RenderOptions): Promise<void> {
+export async function renderCommand(_graph: string, options: RenderOptions, command: { args: string[] }): Promise<void> {
+  // Every input a graph names is a flag (--style FILE): commander leaves those it does not know in command.args.
+  const { graph: graphPath, inputs } = readRenderArguments(command.args);
   const registry = createRegistry();
   const host = createNodeHost({ provider: options.provider, modelsDir: options.modelsDir });
   const frames = parseFrameRange(options.frames);
   const loaded = await readGraphFile(graphPath, registry);
-  const inputs: Record<string, string> = {};
   if (options.source !== undefined) inputs.source = options.source;
   if (options.driving !== undefined) inputs.driving = options.driving;
   if (options.output !== undefined) inputs.output = options.output;
@@ -41,7 +42,13 @@ export async function renderCommand(graphPath: string, options: RenderOptions): 
   const { document, problems } = checkGraph(withOverrides, registry, { requireFiles: true });
   if (!document) throw new GraphError(displayPath(graphPath), problems);
   const named = new Set(options.set.map((assignment) => assignment.split('=')[0]!));
-  if (options.output !== undefined && loaded.inputs.output) named.add(loaded.inputs.output);
+  for (const name of Object.keys(inputs)) {
+    // An output given by its input's flag (-o FILE, or --<name> FILE for another input) is one the command line names.
+    const target = document.inputs[name]!;
+    const [id = '', param = ''] = target.split('.');
+    const spec = registry.get(document.nodes[id]!.type)!.params[param];
+    if (spec?.kind === 'file' && spec.role === 'output') named.add(target);
+  }
   const outputs = await checkRenderOutputs(resolve(graphPath), document, registry, named, Boolean(options.graphOutputs));
 
   const reporter = options.json ? jsonReporter() : terminalReporter();

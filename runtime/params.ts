@@ -140,12 +140,20 @@ export function checkParam(spec: ParamSpec, value: unknown): string | undefined 
   }
 }
 
+/** A number as JSON writes it, with a leading + or . allowed; no leading zeros, which some read as octal. */
+const decimalNumber = /^[-+]?(?:(?:0|[1-9]\d*)(?:\.\d+)?|\.\d+)(?:[eE][-+]?\d+)?$/;
+
 /** Reads a command-line value (`--set node.param=value`) as the spec's type; throws a sentence when it cannot. */
 export function parseParamText(spec: ParamSpec, raw: string): ParamValue {
   switch (spec.kind) {
     case 'number': {
-      const value = raw.trim() === '' ? Number.NaN : Number(raw);
-      if (!Number.isFinite(value)) throw new Error(`"${raw}" is not a number`);
+      // Number() would also read "0x10" as 16, "0b1" and "0o7", " 5 " and "" as 0 and "Infinity": take decimals only.
+      if (!decimalNumber.test(raw)) {
+        const why = /^[-+]?0[xob]/i.test(raw) ? 'hexadecimal, octal and binary are not read' : /^[-+]?0\d/.test(raw) ? 'a leading 0 is not allowed' : '';
+        throw new Error(`${show(raw)} is not a number${why ? ` (${why})` : ''}: write it in decimal, such as 18, -0.5 or 1e-3`);
+      }
+      const value = Number(raw);
+      if (!Number.isFinite(value)) throw new Error(`${show(raw)} is too large`);
       return value;
     }
     case 'boolean':
@@ -161,8 +169,12 @@ export function defaultParams(specs: ParamSpecs): Record<string, ParamValue> {
   return Object.fromEntries(Object.entries(specs).map(([name, spec]) => [name, spec.default]));
 }
 
+/** A value as a message shows it: short, on one line, whatever it is. */
 function show(value: unknown): string {
   if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return `"${value}"`;
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}...` : value);
+  if (typeof value === 'number' && !Number.isFinite(value)) return 'a number too large';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object' && value !== null) return 'an object';
+  return String(value);
 }

@@ -1,15 +1,19 @@
 import { z } from 'zod';
 
-/** The graph document: the one file the CLI reads, the editor saves and users share. Parameters are keyed by name. */
+/**
+ * The graph document: the one file the CLI reads, the editor saves and users share. Parameters are keyed by name.
+ * graphDocumentSchema gives the document's type; load.ts checks a file against its parts (read-document.ts), since
+ * zod's records drop a "__proto__" key without a word.
+ */
 
 export const GRAPH_FORMAT = 'vivify.graph';
 export const GRAPH_VERSION = 1;
 
-const nodeId = z.string().regex(/^[A-Za-z_][\w-]*$/, 'a node id is a letter or _ followed by letters, digits, _ or -');
+export const nodeIdSchema = z.string().regex(/^[A-Za-z_][\w-]*$/, 'a node id is a letter or _ followed by letters, digits, _ or -');
 
-const nodeEntry = z.strictObject({
-  type: z.string().min(1, 'a node needs a type'),
-  typeVersion: z.int().min(1),
+export const nodeEntrySchema = z.strictObject({
+  type: z.string('a node type is text').min(1, 'a node needs a type'),
+  typeVersion: z.int('a node version is a whole number, from 1').min(1, 'a node version is a whole number, from 1'),
   params: z.record(z.string(), z.unknown()).default({}),
   /** Editor-only layout; the runtime ignores it. */
   ui: z
@@ -22,11 +26,11 @@ const nodeEntry = z.strictObject({
     .optional(),
 });
 
-const portRef = z.tuple([nodeId, z.string().min(1)]);
+const portRef = z.tuple([nodeIdSchema, z.string().min(1)]);
 
-const edge = z.strictObject({ from: portRef, to: portRef });
+export const edgeSchema = z.strictObject({ from: portRef, to: portRef });
 
-const model = z.strictObject({
+export const modelSchema = z.strictObject({
   id: z.string().min(1),
   url: z.url().optional(),
   sha256: z
@@ -35,28 +39,26 @@ const model = z.strictObject({
     .optional(),
 });
 
-const group = z.strictObject({
+export const groupSchema = z.strictObject({
   title: z.string(),
   bounds: z.tuple([z.number(), z.number(), z.number(), z.number()]),
   color: z.string().optional(),
 });
 
+export const inputNameSchema = z.string().regex(/^[a-z][a-z0-9-]*$/, 'an input name is lowercase letters, digits and -');
+export const inputTargetSchema = z.string('expected "node.param"').regex(/^[A-Za-z_][\w-]*\.[A-Za-z_]\w*$/, 'expected "node.param"');
+
 export const graphDocumentSchema = z.strictObject({
   format: z.literal(GRAPH_FORMAT, `expected "${GRAPH_FORMAT}"`),
   version: z.int().min(1),
   meta: z.looseObject({ title: z.string().optional(), description: z.string().optional() }).default({}),
-  nodes: z.record(nodeId, nodeEntry),
-  edges: z.array(edge).default([]),
+  nodes: z.record(nodeIdSchema, nodeEntrySchema),
+  edges: z.array(edgeSchema).default([]),
   /** Parameters a user sets from the command line: `--driving FILE` sets the parameter named by `inputs.driving`. */
-  inputs: z
-    .record(
-      z.string().regex(/^[a-z][a-z0-9-]*$/, 'an input name is lowercase letters, digits and -'),
-      z.string().regex(/^[A-Za-z_][\w-]*\.[A-Za-z_]\w*$/, 'expected "node.param"'),
-    )
-    .default({}),
-  models: z.array(model).default([]),
+  inputs: z.record(inputNameSchema, inputTargetSchema).default({}),
+  models: z.array(modelSchema).default([]),
   /** Editor-only labelled frames around parts of the graph. */
-  groups: z.array(group).optional(),
+  groups: z.array(groupSchema).optional(),
 });
 
 export type GraphDocument = z.infer<typeof graphDocumentSchema>;

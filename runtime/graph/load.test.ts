@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTestNodes } from '../../test/support/test-nodes.ts';
-import { loadGraph } from './load.ts';
+import { checkGraph, loadGraph } from './load.ts';
 
 const { registry } = createTestNodes();
 
@@ -142,5 +142,86 @@ describe('loadGraph', () => {
   it('feeds an input from one edge only', () => {
     const { problems } = loadGraph(graph({ nodes: validNodes, edges: [...validEdges, { from: ['count', 'frames'], to: ['end', 'frames'] }] }), registry);
     expect(problems).toEqual([{ path: 'edges[3].to', message: 'end.frames is already fed by edges[2]; an input takes one edge' }]);
+  });
+
+  it('takes names of built-in object properties as plain names: a node "__proto__" is kept, a "constructor" is not found on Object', () => {
+    // Written as text: JSON.stringify of an object literal would not keep a "__proto__" key.
+    const text = `{"format":"vivify.graph","version":1,"nodes":{"__proto__":{"type":"counter","typeVersion":1},"constructor":{"type":"sink","typeVersion":1}},
+      "edges":[{"from":["__proto__","frames"],"to":["constructor","frames"]}],"inputs":{"length":"__proto__.frames"}}`;
+    const { document, problems } = loadGraph(text, registry);
+    expect(problems).toEqual([]);
+    expect(Object.keys(document!.nodes)).toEqual(['__proto__', 'constructor']);
+    expect(Object.getPrototypeOf(document!.nodes)).toBeNull();
+    expect(document!.inputs).toEqual({ length: '__proto__.frames' });
+  });
+
+  it('says there is no such node, port, parameter or type where a file names a property of Object', () => {
+    const text = `{"format":"vivify.graph","version":1,
+      "nodes":{"count":{"type":"counter","typeVersion":1,"params":{"hasOwnProperty":1,"__proto__":{"frames":99}}},
+               "end":{"type":"sink","typeVersion":1},"odd":{"type":"constructor","typeVersion":1}},
+      "edges":[{"from":["__proto__","frames"],"to":["end","frames"]},{"from":["count","constructor"],"to":["end","frames"]},
+               {"from":["count","frames"],"to":["end","valueOf"]},{"from":["count","frames"],"to":["toString","frames"]}],
+      "inputs":{"source":"constructor.path","driving":"count.__proto__","length":"count.toString"}}`;
+    const { document, problems } = loadGraph(text, registry);
+    expect(document).toBeUndefined();
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        { path: 'nodes.count.params.hasOwnProperty', message: 'counter has no parameter "hasOwnProperty" (it has frames, failAt)' },
+        { path: 'nodes.count.params.__proto__', message: 'counter has no parameter "__proto__" (it has frames, failAt)' },
+        { path: 'nodes.odd.type', message: expect.stringMatching(/^unknown node type "constructor"/) },
+        { path: 'edges[0].from', message: 'there is no node "__proto__"' },
+        { path: 'edges[1].from', message: 'counter has no output "constructor" (its outputs: frames)' },
+        { path: 'edges[3].to', message: 'there is no node "toString"' },
+        { path: 'edges[2].to', message: 'sink has no input "valueOf" (its inputs: frames)' },
+        { path: 'inputs.source', message: 'there is no node "constructor"' },
+        { path: 'inputs.driving', message: 'counter has no parameter "__proto__"' },
+        { path: 'inputs.length', message: 'counter has no parameter "toString"' },
+      ]),
+    );
+  });
+
+  it('refuses JSON nested deeper than 64 levels, at any depth of nesting, with the path to it', () => {
+    for (const depth of [65, 2_000, 1_000_000]) {
+      const text = `{"format":"vivify.graph","version":1,"nodes":{},"meta":{"notes":${'['.repeat(depth)}${']'.repeat(depth)}}}`;
+      const { problems } = loadGraph(text, registry);
+      expect(problems).toEqual([{ path: `meta.notes${'[0]'.repeat(62)}`, message: 'nested more than 64 levels deep (a graph is about 5 deep)' }]);
+    }
+    const deep: unknown[] = [];
+    let inner = deep;
+    for (let level = 0; level < 5_000; level++) inner = (inner[0] = []) as unknown[];
+    expect(checkGraph({ format: 'vivify.graph', version: 1, nodes: {}, meta: { deep } }, registry).problems[0]?.message).toMatch(/nested more than 64 levels/);
+    const sixtyFour = `{"format":"vivify.graph","version":1,"nodes":{},"meta":{"notes":${'['.repeat(62)}${']'.repeat(62)}}}`;
+    expect(loadGraph(sixtyFour, registry).problems).toEqual([]);
+  });
+
+  it('says a version must be a whole number, rather than calling 1.5 newer', () => {
+    for (const version of ['1.5', '0', '"1"', 'null']) {
+      expect(loadGraph(graph({}).replace('"version":1', `"version":${version}`), registry).problems).toEqual([
+        { path: 'version', message: expect.stringMatching(/^the version must be a whole number, from 1 \(this Vivify reads version 1\); got /) },
+      ]);
+    }
+    expect(loadGraph(graph({}).replace('"version":1', '"version":2'), registry).problems[0]?.message).toMatch(/newer Vivify/);
+    expect(loadGraph(graph({}).replace('"version":1,', ''), registry).problems).toEqual([
+      { path: 'version', message: 'a graph document needs a version (this Vivify reads version 1)' },
+    ]);
+  });
+
+  it('refuses numbers too large to hold, rather than reading them as Infinity', () => {
+    const text = graph({ nodes: validNodes, edges: validEdges }).replace('"amount":2', '"amount":1e400');
+    expect(loadGraph(text, registry).problems).toContainEqual({ path: 'nodes.shift.params.amount', message: 'the number 1e400 is too large' });
+  });
+
+  it('refuses an input named as an option of vivify render, whose flag could not reach it', () => {
+    const { problems } = loadGraph(graph({ nodes: validNodes, edges: validEdges, inputs: { json: 'count.frames', force: 'shift.amount' } }), registry);
+    expect(problems).toEqual([
+      { path: 'inputs.json', message: '"json" is an option of vivify render itself (--json): give the input another name' },
+      { path: 'inputs.force', message: '"force" is an option of vivify render itself (--force): give the input another name' },
+    ]);
+  });
+
+  it('carries odd old params through a migration without crashing, and keeps a "__proto__" param as a name', () => {
+    const text = `{"format":"vivify.graph","version":1,"nodes":{"shift":{"type":"offset","typeVersion":1,"params":{"delta":3,"__proto__":{"amount":9}}}},"edges":[]}`;
+    const { problems } = loadGraph(text, registry);
+    expect(problems).toContainEqual({ path: 'nodes.shift.params.__proto__', message: 'offset has no parameter "__proto__" (it has amount)' });
   });
 });

@@ -1,14 +1,18 @@
-import type { z } from 'zod';
 import type { Problem } from '../errors.ts';
 import type { AnyNodeDefinition } from '../node-definition.ts';
 import { checkParam, describeParam } from '../params.ts';
 import { canConnect } from '../port-types.ts';
 import type { NodeRegistry } from '../registry.ts';
-import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphEdge, type GraphNode, graphDocumentSchema } from './document.ts';
+import { optionFor, renderOptionNames } from './command-line.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type GraphDocument, type GraphEdge, type GraphNode } from './document.ts';
+import { tooDeepInValue, tooDeepMessage } from './json-depth.ts';
 import { formatPath } from './json-path.ts';
 import { topologicalOrder } from './order.ts';
+import { dict, own } from './own.ts';
 import { parseJsonStrict } from './parse-json.ts';
-import { optionFor } from './command-line.ts';
+import { isRecord, readDocument } from './read-document.ts';
+
+export { isRecord };
 
 export interface LoadResult {
   /** The migrated document; present only when there are no problems. */
@@ -21,34 +25,37 @@ export interface CheckOptions {
   requireFiles?: boolean;
 }
 
-/** Parses, migrates and checks a graph file's text, gathering every problem rather than stopping at the first. */
+/**
+ * Parses, migrates and checks a graph file's text, gathering every problem rather than stopping at the first: the
+ * one entry point for `vivify render` and `vivify validate`.
+ */
 export function loadGraph(text: string, registry: NodeRegistry, options: CheckOptions = {}): LoadResult {
   const parsed = parseJsonStrict(text);
   if (parsed.value === undefined) return { problems: parsed.problems };
   return checkGraph(parsed.value, registry, options, parsed.problems);
 }
 
-/** Checks a document already parsed from JSON (the editor holds one in memory). */
+/**
+ * Checks a document already parsed from JSON (the editor holds one in memory; the CLI checks again after `--set`).
+ * Whatever the names in it, the document returned keeps its nodes, params and inputs in prototype-less records.
+ */
 export function checkGraph(value: unknown, registry: NodeRegistry, options: CheckOptions = {}, earlier: Problem[] = []): LoadResult {
   const problems = [...earlier];
+  const deep = tooDeepInValue(value);
+  if (deep) return { problems: [...problems, { path: formatPath(deep), message: tooDeepMessage() }] };
   if (!isRecord(value)) return { problems: [...problems, { path: '', message: 'a graph document is a JSON object' }] };
-  if (value.format !== GRAPH_FORMAT) {
+  if (own(value, 'format') !== GRAPH_FORMAT) {
     return { problems: [...problems, { path: 'format', message: `not a Vivify graph: expected "format": "${GRAPH_FORMAT}"` }] };
   }
-  if (typeof value.version === 'number' && value.version > GRAPH_VERSION) {
-    const message = `made by a newer Vivify (document version ${value.version}; this one reads up to ${GRAPH_VERSION}): update Vivify`;
-    return { problems: [...problems, { path: 'version', message }] };
-  }
+  const version = versionProblem(own(value, 'version'));
+  if (version?.newer) return { problems: [...problems, { path: 'version', message: version.message }] };
+  if (version) problems.push({ path: 'version', message: version.message });
 
-  const structure = graphDocumentSchema.safeParse(value);
-  if (!structure.success) problems.push(...zodProblems(structure.error.issues));
   // Check the meaning of every part that has the right shape, even when another part does not.
-  const { document, edgeIndexes } = structure.success
-    ? { document: structure.data, edgeIndexes: structure.data.edges.map((_, index) => index) }
-    : salvage(value);
-  const broken = new Set(Object.keys(isRecord(value.nodes) ? value.nodes : {}).filter((id) => !(id in document.nodes)));
+  const { document, edgeIndexes, broken, problems: shapeProblems } = readDocument(value);
+  problems.push(...shapeProblems);
 
-  const migrated: Record<string, GraphNode> = {};
+  const migrated = dict<GraphNode>();
   for (const [id, node] of Object.entries(document.nodes)) {
     const definition = registry.get(node.type);
     if (!definition) {
@@ -80,6 +87,20 @@ export function checkGraph(value: unknown, registry: NodeRegistry, options: Chec
   return { document: { ...document, version: GRAPH_VERSION, nodes: migrated }, problems };
 }
 
+/** What is wrong with a document's version, if anything; a newer one ends the check, its parts may mean other things. */
+function versionProblem(version: unknown): { message: string; newer?: boolean } | undefined {
+  const readable = `this Vivify reads version ${GRAPH_VERSION}`;
+  if (version === undefined) return { message: `a graph document needs a version (${readable})` };
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    const got = typeof version === 'string' ? JSON.stringify(version.slice(0, 20)) : typeof version === 'object' && version !== null ? 'an object' : String(version);
+    return { message: `the version must be a whole number, from 1 (${readable}); got ${got}` };
+  }
+  if (version > GRAPH_VERSION) {
+    return { message: `made by a newer Vivify (document version ${version}; this one reads up to ${GRAPH_VERSION}): update Vivify`, newer: true };
+  }
+  return undefined;
+}
+
 function migrateNode(id: string, node: GraphNode, definition: AnyNodeDefinition, problems: Problem[]): GraphNode | undefined {
   const path = formatPath(['nodes', id, 'typeVersion']);
   if (node.typeVersion > definition.version) {
@@ -91,14 +112,21 @@ function migrateNode(id: string, node: GraphNode, definition: AnyNodeDefinition,
   }
   let params: Record<string, unknown> = node.params;
   for (let version = node.typeVersion; version < definition.version; version++) {
-    const migrate = definition.migrations?.[version];
+    const migrate = own(definition.migrations, version);
     if (!migrate) {
       problems.push({ path, message: `${node.type} has no migration from version ${version} to ${version + 1}` });
       return undefined;
     }
-    params = migrate(params);
+    try {
+      params = dict(Object.entries(migrate(params)));
+    } catch (error) {
+      // A migration is written for the params its version had; odd values in an old file must not crash the check.
+      const message = error instanceof Error ? error.message : String(error);
+      problems.push({ path: formatPath(['nodes', id, 'params']), message: `cannot carry these params from ${node.type} version ${version} to ${version + 1}: ${message}` });
+      return undefined;
+    }
   }
-  return { ...node, typeVersion: definition.version, params };
+  return { ...node, typeVersion: definition.version, params: params === node.params ? dict(Object.entries(params)) : params };
 }
 
 function checkParams(
@@ -112,7 +140,7 @@ function checkParams(
   const known = Object.keys(definition.params);
   for (const [name, value] of Object.entries(node.params)) {
     const path = formatPath(['nodes', id, 'params', name]);
-    const spec = definition.params[name];
+    const spec = own(definition.params, name);
     if (!spec) {
       const list = known.length > 0 ? `it has ${known.join(', ')}` : 'it has none';
       problems.push({ path, message: `${node.type} has no parameter "${name}" (${list})` });
@@ -124,7 +152,7 @@ function checkParams(
   if (!options.requireFiles) return;
   for (const [name, spec] of Object.entries(definition.params)) {
     if (spec.kind !== 'file' || !spec.required) continue;
-    const value = node.params[name] ?? spec.default;
+    const value = own(node.params, name) ?? spec.default;
     if (value !== '') continue;
     const exposed = Object.entries(document.inputs).find(([, target]) => target === `${id}.${name}`)?.[0];
     const how = exposed ? optionFor(exposed) : `--set ${id}.${name}=FILE`;
@@ -147,14 +175,18 @@ function checkEdges(
     const path = formatPath(['edges', index]);
     const [fromId, fromPort] = edge.from;
     const [toId, toPort] = edge.to;
-    if (broken.has(fromId) || broken.has(toId)) return;
-    const fromNode = nodes[fromId];
-    const toNode = nodes[toId];
+    if (broken.has(fromId) || broken.has(toId)) {
+      // The edge is there: its input is not also "not connected" because a node at one end is malformed.
+      if (!fed.has(`${toId}.${toPort}`)) fed.set(`${toId}.${toPort}`, index);
+      return;
+    }
+    const fromNode = own(nodes, fromId);
+    const toNode = own(nodes, toId);
     if (!fromNode) problems.push({ path: `${path}.from`, message: `there is no node "${fromId}"` });
     if (!toNode) problems.push({ path: `${path}.to`, message: `there is no node "${toId}"` });
     if (!fromNode || !toNode) return;
-    const fromSpec = registry.get(fromNode.type)!.outputs[fromPort];
-    const toSpec = registry.get(toNode.type)!.inputs[toPort];
+    const fromSpec = own(registry.get(fromNode.type)!.outputs, fromPort);
+    const toSpec = own(registry.get(toNode.type)!.inputs, toPort);
     if (!fromSpec) {
       problems.push({ path: `${path}.from`, message: portMessage(fromNode.type, 'output', fromPort, registry.get(fromNode.type)!.outputs) });
     }
@@ -193,10 +225,13 @@ function checkInputs(
   for (const [name, target] of Object.entries(document.inputs)) {
     const [id = '', param = ''] = target.split('.');
     const path = formatPath(['inputs', name]);
+    if ((renderOptionNames as readonly string[]).includes(name)) {
+      problems.push({ path, message: `"${name}" is an option of vivify render itself (--${name}): give the input another name` });
+    }
     if (broken.has(id)) continue;
-    const node = nodes[id];
+    const node = own(nodes, id);
     if (!node) problems.push({ path, message: `there is no node "${id}"` });
-    else if (!registry.get(node.type)!.params[param]) problems.push({ path, message: `${node.type} has no parameter "${param}"` });
+    else if (!own(registry.get(node.type)!.params, param)) problems.push({ path, message: `${node.type} has no parameter "${param}"` });
   }
 }
 
@@ -207,7 +242,9 @@ function portMessage(type: string, direction: 'input' | 'output', port: string, 
 
 function unknownTypeMessage(type: string, registry: NodeRegistry): string {
   const types = registry.types();
-  const close = types.filter((known) => editDistance(known, type) <= Math.max(2, Math.floor(type.length / 3)));
+  const within = Math.max(2, Math.floor(type.length / 3));
+  // The distance is at least the difference in length: a long hostile name is not compared letter by letter.
+  const close = types.filter((known) => Math.abs(known.length - type.length) <= within && editDistance(known, type) <= within);
   const hint = close.length > 0 ? `did you mean ${close.map((t) => `"${t}"`).join(' or ')}?` : `known types: ${types.join(', ')}`;
   return `unknown node type "${type}": ${hint}`;
 }
@@ -222,45 +259,4 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length]!;
-}
-
-/** The parts of a structurally broken document that have the right shape on their own. */
-function salvage(value: Record<string, unknown>): { document: GraphDocument; edgeIndexes: number[] } {
-  const shape = graphDocumentSchema.shape;
-  const nodes: GraphDocument['nodes'] = {};
-  if (isRecord(value.nodes)) {
-    for (const [id, raw] of Object.entries(value.nodes)) {
-      const node = shape.nodes.valueType.safeParse(raw);
-      if (node.success && shape.nodes.keyType.safeParse(id).success) nodes[id] = node.data;
-    }
-  }
-  const edges: GraphEdge[] = [];
-  const edgeIndexes: number[] = [];
-  (Array.isArray(value.edges) ? value.edges : []).forEach((raw, index) => {
-    const edge = shape.edges.unwrap().element.safeParse(raw);
-    if (!edge.success) return;
-    edges.push(edge.data);
-    edgeIndexes.push(index);
-  });
-  const inputs = shape.inputs.safeParse(value.inputs);
-  const models = shape.models.safeParse(value.models);
-  const document: GraphDocument = {
-    format: GRAPH_FORMAT,
-    version: GRAPH_VERSION,
-    meta: {},
-    nodes,
-    edges,
-    inputs: inputs.success ? inputs.data : {},
-    models: models.success ? models.data : [],
-  };
-  return { document, edgeIndexes };
-}
-
-function zodProblems(issues: z.core.$ZodIssue[]): Problem[] {
-  return issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message }));
-}
-
-/** A plain JSON object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

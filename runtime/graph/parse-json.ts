@@ -1,12 +1,17 @@
 import { type Node as JsonNode, type ParseError, parseTree, printParseErrorCode, getNodeValue } from 'jsonc-parser';
 import type { Problem } from '../errors.ts';
 import { formatPath } from './json-path.ts';
+import { tooDeepInText, tooDeepMessage } from './json-depth.ts';
 
 /**
  * Parses a graph file's text strictly (no comments, no trailing commas) and, unlike JSON.parse, reports keys that
- * appear twice in one object: two nodes with the same id would otherwise silently become one.
+ * appear twice in one object (two nodes with the same id would otherwise silently become one) and numbers too large
+ * to hold. Objects come back without a prototype, so a key such as "__proto__" is an ordinary key. Text nested
+ * deeper than MAX_DEPTH is refused before parsing, since the parser recurses.
  */
 export function parseJsonStrict(text: string): { value: unknown; problems: Problem[] } {
+  const deep = tooDeepInText(text);
+  if (deep) return { value: undefined, problems: [{ path: formatPath(deep), message: tooDeepMessage() }] };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0 || !tree) {
@@ -16,11 +21,17 @@ export function parseJsonStrict(text: string): { value: unknown; problems: Probl
     return { value: undefined, problems: [{ path: '', message: `not valid JSON: ${what}${where}` }] };
   }
   const problems: Problem[] = [];
-  findDuplicateKeys(tree, [], problems);
+  checkTree(text, tree, [], problems);
+  // getNodeValue builds objects with Object.create(null).
   return { value: getNodeValue(tree), problems };
 }
 
-function findDuplicateKeys(node: JsonNode, path: PropertyKey[], problems: Problem[]): void {
+/** Finds duplicate keys and numbers too large for a double (1e400 would be read as Infinity). Depth is bounded. */
+function checkTree(text: string, node: JsonNode, path: PropertyKey[], problems: Problem[]): void {
+  if (node.type === 'number' && !Number.isFinite(node.value)) {
+    const literal = text.slice(node.offset, node.offset + node.length);
+    problems.push({ path: formatPath(path), message: `the number ${literal.length > 40 ? `${literal.slice(0, 40)}...` : literal} is too large` });
+  }
   if (node.type === 'object') {
     const seen = new Set<string>();
     for (const property of node.children ?? []) {
@@ -32,10 +43,10 @@ function findDuplicateKeys(node: JsonNode, path: PropertyKey[], problems: Proble
         problems.push({ path: formatPath(path), message: `duplicate ${what}: each must appear once` });
       }
       seen.add(key);
-      if (valueNode) findDuplicateKeys(valueNode, [...path, key], problems);
+      if (valueNode) checkTree(text, valueNode, [...path, key], problems);
     }
   } else if (node.type === 'array') {
-    node.children?.forEach((child, index) => findDuplicateKeys(child, [...path, index], problems));
+    node.children?.forEach((child, index) => checkTree(text, child, [...path, index], problems));
   }
 }
 
