@@ -194,6 +194,14 @@ describe('loadGraph', () => {
     expect(loadGraph(sixtyFour, registry).problems).toEqual([]);
   });
 
+  it('refuses a graph of more than 500 nodes at once, before checking any of them', () => {
+    const nodes = (count: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`n${i}`, { type: 'still', typeVersion: 1, params: {} }]));
+    expect(checkGraph({ format: 'vivify.graph', version: 1, nodes: nodes(10_000), edges: [] }, registry).problems).toEqual([
+      { path: 'nodes', message: 'has 10000 nodes; a graph may have at most 500 (one that animates a painting has about 10)' },
+    ]);
+    expect(checkGraph({ format: 'vivify.graph', version: 1, nodes: nodes(500), edges: [] }, registry).problems).toEqual([]);
+  });
+
   it('says a version must be a whole number, rather than calling 1.5 newer', () => {
     for (const version of ['1.5', '0', '"1"', 'null']) {
       expect(loadGraph(graph({}).replace('"version":1', `"version":${version}`), registry).problems).toEqual([

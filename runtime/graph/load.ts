@@ -35,6 +35,21 @@ export function loadGraph(text: string, registry: NodeRegistry, options: CheckOp
   return checkGraph(parsed.value, registry, options, parsed.problems);
 }
 
+/** Nodes and edges a graph may have: a real one has about ten nodes; checking and planning grow with the count. */
+export const MAX_NODES = 500;
+export const MAX_EDGES = 5000;
+
+/** A graph too large to check and run in bounded time, refused before anything else is looked at. */
+function graphSizeProblem(value: Record<string, unknown>): Problem | undefined {
+  const nodes = own(value, 'nodes');
+  const edges = own(value, 'edges');
+  const nodeCount = isRecord(nodes) ? Object.keys(nodes).length : 0;
+  if (nodeCount > MAX_NODES) return { path: 'nodes', message: `has ${nodeCount} nodes; a graph may have at most ${MAX_NODES} (one that animates a painting has about 10)` };
+  const edgeCount = Array.isArray(edges) ? edges.length : 0;
+  if (edgeCount > MAX_EDGES) return { path: 'edges', message: `has ${edgeCount} edges; a graph may have at most ${MAX_EDGES}` };
+  return undefined;
+}
+
 /**
  * Checks a document already parsed from JSON (the editor holds one in memory; the CLI checks again after `--set`).
  * Whatever the names in it, the document returned keeps its nodes, params and inputs in prototype-less records.
@@ -47,6 +62,8 @@ export function checkGraph(value: unknown, registry: NodeRegistry, options: Chec
   if (own(value, 'format') !== GRAPH_FORMAT) {
     return { problems: [...problems, { path: 'format', message: `not a Vivify graph: expected "format": "${GRAPH_FORMAT}"` }] };
   }
+  const size = graphSizeProblem(value);
+  if (size) return { problems: [...problems, size] };
   const version = versionProblem(own(value, 'version'));
   if (version?.newer) return { problems: [...problems, { path: 'version', message: version.message }] };
   if (version) problems.push({ path: 'version', message: version.message });
