@@ -57,7 +57,9 @@ export async function verifyModel(storeDir: string, entry: CatalogEntry): Promis
         detail: `sha256 ${sha256}, but neither the catalog nor the lock has a hash to check it against: vivify models import ${entry.id} <folder>${option} records one`,
       });
     } else if (expected.sha256 === sha256) {
-      checks.push({ file: file.name, status: 'ok', sha256, detail: `sha256 ${sha256} matches the ${expected.against} (${origin})` });
+      // The lock only says the file has not changed since it came; where nothing published pins it, say so.
+      const unpinned = expected.against === 'lock' && !file.sha256 ? '; unpinned: no published sha256 to check its weights against' : '';
+      checks.push({ file: file.name, status: 'ok', sha256, detail: `sha256 ${sha256} matches the ${expected.against} (${origin})${unpinned}` });
     } else {
       const again = locked?.source === 'imported' || !file.url ? `import it again` : `vivify models pull ${entry.id}${option} fetches it again`;
       checks.push({
