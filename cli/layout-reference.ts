@@ -39,6 +39,7 @@ export const folderRoles: readonly (readonly [string, string])[] = [
   ['editor/state', 'the document, undo, recent graphs, share links, dropped files'],
   ['editor/preview', 'preview runs through the same executor'],
   ['editor/export', 'export runs through the same executor'],
+  ['editor/runner', 'where runs happen: a Web Worker with its own browser host (the page only shows frames), or in-thread for tests'],
   ['editor/ui', 'the panels: palette, inspector, viewer'],
   ['editor/server', "the dev server's plugins: assets, the model store"],
   ['presets', 'graph documents to start from'],

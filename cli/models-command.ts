@@ -5,6 +5,7 @@ import { cycleganImportId, importCycleganCheckpoint } from '../models/convert/cy
 import { modelsFolder } from '../models/store/models-folder.ts';
 import { formatBytes } from '../models/store/byte-size.ts';
 import {
+  catalogModelWay,
   findModel,
   importModel,
   loadCatalog,
@@ -144,7 +145,9 @@ export async function modelsPathCommand(id: string, _options: object, command: C
   if (state.state !== 'installed') {
     const absent = state.files.filter((file) => file.state !== 'installed').map((file) => file.name);
     const lacks = state.state === 'missing' ? 'is not installed' : `is not complete (it lacks ${absent.join(', ')})`;
-    throw new VivifyError(`"${entry.id}" ${lacks} in the model store (${store.dir}); vivify models pull ${entry.id} fetches it`);
+    // A model made on this machine has nothing to pull: the store's own advice names what makes it.
+    const way = catalogModelWay(entry, '');
+    throw new VivifyError(`"${entry.id}" ${lacks} in the model store (${store.dir}); ${way.remedy === 'pull' ? `vivify models pull ${entry.id} fetches it` : way.advice}`);
   }
   out(modelFolder(store.dir, entry.id));
 }

@@ -24,6 +24,13 @@ const wholeNumber = (min: number) => (value: string) => {
   return number;
 };
 
+/** A positive number (minutes, seconds), for options that take fractions. */
+const positiveNumber = (value: string) => {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new InvalidArgumentError('expected a positive number');
+  return number;
+};
+
 /** The `vivify` command line. Every option is defined once, here; the README's CLI reference is generated from it. */
 export function createProgram(): Command {
   const program = new Command('vivify')
@@ -77,7 +84,7 @@ export function createProgram(): Command {
     )
     .argument('<input...>', 'pictures, videos, or folders of them (their subfolders too, one level down)')
     .requiredOption('--out <dir>', 'the folder to write the crops, masks/ and alignments.json into')
-    .addOption(new Option('--size <px>', 'the side of the square crops').choices(extractSizes).default('256'))
+    .addOption(new Option('--size <px>', "the side of the square crops: 64 for train deepfakes' small and original presets, 128 for large (larger crops are scaled down when training, only slower to load)").choices(extractSizes).default('256'))
     .option('--force', 'replace a face set already in the folder')
     .option('--json', 'print the summary as JSON')
     .addOption(debug)
@@ -169,7 +176,7 @@ export function createProgram(): Command {
     .command('train')
     .description(
       'Train a model on faces you extracted (vivify extract), export it to ONNX and register it in the model store. ' +
-        '`train deepfakes --a <faces> --b <faces> --out <dir>` trains the 2017 DeepFakes face swap; `train cyclegan --a <pngs> --b <pngs> --out <dir>` trains a CycleGAN style (both need PyTorch); Ctrl-C saves a checkpoint and `--resume` continues.',
+        '`train deepfakes --a <faces> --b <faces> --out <dir>` trains the 2017 DeepFakes face swap; `train cyclegan --a <pngs> --b <pngs> --out <dir>` trains a CycleGAN style (both need PyTorch). Ctrl-C or `--stop-after` stops early and still exports and registers the model; `--resume` continues, `--status` summarises a training folder.',
     );
   train
     .command('deepfakes')
@@ -179,10 +186,16 @@ export function createProgram(): Command {
     )
     .option('--a <dir>', "person A's aligned faces (a vivify extract folder, or a folder of .png crops with masks/)")
     .option('--b <dir>', "person B's aligned faces")
-    .addOption(new Option('--preset <name>', 'model size: small trains in minutes on a CPU; original is the 2017 model; large is 128 px for a GPU').choices(deepfakesPresets))
-    .option('--size <px>', "face size in pixels, a multiple of 16 (default: the preset's)", wholeNumber(32))
-    .option('--batch <n>', "faces of each person per iteration (default: the preset's)", wholeNumber(1))
-    .option('--preview-every <n>', 'write previews/preview_<iteration>.png every n iterations (default 500; 0: only at the end)', wholeNumber(0))
+    .addOption(
+      new Option(
+        '--preset <name>',
+        'model size (default small): small (64 px, 3,000 iterations) trains on a CPU, extract with --size 64; original is the 2017 model (64 px, 50,000 iterations); large is 128 px (100,000 iterations, extract with --size 128) for a GPU',
+      ).choices(deepfakesPresets),
+    )
+    .option('--size <px>', "face size in pixels, a multiple of 16 (default: the preset's, 64 or 128); crops of another size are scaled to it", wholeNumber(32))
+    .option('--batch <n>', "faces of each person per iteration (default: the preset's, 16)", wholeNumber(1))
+    .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's: small 3,000, original 50,000, large 100,000)", wholeNumber(0))
+    .option('--preview-every <n>', 'write previews/preview_<iteration>.png (rows: A, A redrawn, A as B, B, B redrawn, B as A) every n iterations and at the end (default 500; 0: only at the end)', wholeNumber(0))
     .option('--name <id>', 'the model id in the store (default: deepfakes-<name of --out>)')
     .action(lazy(() => import('./train-command.ts'), 'trainDeepfakesCommand'));
   train
@@ -194,19 +207,27 @@ export function createProgram(): Command {
     )
     .option('--a <dir>', 'domain A: a folder of .png pictures (video frames, vivify extract crops)')
     .option('--b <dir>', 'domain B: a folder of .png pictures (paintings of one style)')
-    .addOption(new Option('--preset <name>', "model size: small (ngf 16, 3 blocks, 128 px) trains in minutes on a CPU; original is the authors' (ngf 64, 9 blocks, 256 px)").choices(cycleganPresets))
-    .option('--size <px>', "crop size in pixels, a multiple of 4 (default: the preset's)", wholeNumber(32))
+    .addOption(
+      new Option(
+        '--preset <name>',
+        "model size (default small): small (ngf 16, 3 blocks, 128 px crops, 2,000 iterations) trains on a CPU; original is the authors' (ngf 64, 9 blocks, 256 px, 200,000 iterations), for a GPU",
+      ).choices(cycleganPresets),
+    )
+    .option('--size <px>', "crop size in pixels, a multiple of 4 (default: the preset's, 128 or 256); pictures smaller than it are scaled up", wholeNumber(32))
     .option('--batch <n>', "pictures of each domain per iteration (default: the preset's, 1)", wholeNumber(1))
-    .option('--preview-every <n>', 'write previews/preview_<iteration>.png (A, A→B, A→B→A, B, B→A, B→A→B) every n iterations (default 500; 0: only at the end)', wholeNumber(0))
+    .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's: small 2,000, original 200,000)", wholeNumber(0))
+    .option('--preview-every <n>', 'write previews/preview_<iteration>.png (A, A→B, A→B→A, B, B→A, B→A→B) every n iterations and at the end (default 500; 0: only at the end)', wholeNumber(0))
     .option('--name <id>', 'the model id in the store (default: cyclegan-<name of --out>)')
     .action(lazy(() => import('./train-command.ts'), 'trainCycleganCommand'));
 
   // The options both trainers take, in the order --help lists them after each trainer's own.
   for (const trainer of train.commands) {
     trainer
-      .requiredOption('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports')
-      .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's)", wholeNumber(0))
+      .option('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports (required)')
       .option('--resume', 'continue the training in --out from its checkpoint (--a and --b may be left out)')
+      .option('--stop-after <minutes>', 'stop after this many minutes of training (from the first iteration), then export and register the model as Ctrl-C does', positiveNumber)
+      .option('--export-only', 'export, check and register the last checkpoint in --out without training')
+      .option('--status <dir>', 'summarise the training in this model folder (iterations, losses, last export, previews) and exit')
       .option('--json', 'print progress and the result as JSON lines')
       .addOption(modelsDir)
       .addOption(debug);

@@ -1,4 +1,4 @@
-import type { Command, Option } from 'commander';
+import type { Argument, Command, Option } from 'commander';
 import type { AnyNodeDefinition } from '../runtime/node-definition.ts';
 import { describeParam } from '../runtime/params.ts';
 import type { NodeRegistry } from '../runtime/registry.ts';
@@ -48,17 +48,25 @@ export function statusMarkdown(registry: NodeRegistry): string {
   ].join('\n');
 }
 
-/** The CLI reference in Markdown, generated from the commander program: one definition per option. */
+/**
+ * The CLI reference in Markdown, generated from the commander program: one section per command and subcommand
+ * (`train deepfakes`, `models pull`), each with its arguments and every option, defaults included.
+ */
 export function cliReferenceMarkdown(program: Command): string {
-  return program.commands
-    .map((command) => {
-      const usage = `vivify ${command.name()} ${command.usage()}`;
-      const options = command.options
-        .filter((option) => !option.hidden)
-        .map((option) => `- \`${option.flags}\`: ${optionText(option)}`);
-      return [`### \`${usage}\``, '', command.description(), '', ...options, ''].join('\n');
-    })
-    .join('\n');
+  return program.commands.flatMap((command) => commandSections(command, 'vivify')).join('\n');
+}
+
+function commandSections(command: Command, parent: string): string[] {
+  const path = `${parent} ${command.name()}`;
+  const args = command.registeredArguments.filter((argument) => argument.description).map((argument) => `- \`${argumentName(argument)}\`: ${argument.description}`);
+  const options = command.options.filter((option) => !option.hidden).map((option) => `- \`${option.flags}\`: ${optionText(option)}`);
+  const section = [`### \`${path} ${command.usage()}\``, '', command.description(), '', ...args, ...options, ''].join('\n');
+  return [section, ...command.commands.flatMap((sub) => commandSections(sub, path))];
+}
+
+function argumentName(argument: Argument): string {
+  const name = `${argument.name()}${argument.variadic ? '...' : ''}`;
+  return argument.required ? `<${name}>` : `[${name}]`;
 }
 
 function optionText(option: Option): string {

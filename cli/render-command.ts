@@ -31,7 +31,9 @@ export async function renderCommand(_graph: string, options: RenderOptions, comm
   // Every input a graph names is a flag (--style FILE): commander leaves those it does not know in command.args.
   const { graph: graphPath, inputs } = readRenderArguments(command.args);
   const registry = createRegistry();
-  const host = createNodeHost({ provider: options.provider, modelsDir: options.modelsDir });
+  const reporter = options.json ? jsonReporter() : terminalReporter();
+  // Which trained model a preset's default id stood for is a warning of the run, as the nodes' own are.
+  const host = createNodeHost({ provider: options.provider, modelsDir: options.modelsDir, onModelNote: (message) => reporter.warning({ nodeId: '', message }) });
   const frames = parseFrameRange(options.frames);
   const loaded = await readGraphFile(graphPath, registry);
   if (options.source !== undefined) inputs.source = options.source;
@@ -51,7 +53,6 @@ export async function renderCommand(_graph: string, options: RenderOptions, comm
   }
   const outputs = await checkRenderOutputs(resolve(graphPath), document, registry, named, Boolean(options.graphOutputs));
 
-  const reporter = options.json ? jsonReporter() : terminalReporter();
   try {
     const summary = await cancelOnSignal((signal) =>
       runGraph(document, {

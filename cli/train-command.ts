@@ -17,6 +17,9 @@ import {
   type DeepfakesMetadata,
 } from '../models/train/trainer-events.ts';
 import { countFaces, hasCheckpoint, readCheckpointSummary } from '../models/train/training-folders.ts';
+import { readTrainingStatus } from '../models/train/training-status.ts';
+import { printTrainingStatus } from './train-status.ts';
+import { shellWord, styleCommands, swapCommands, type NextCommand } from './train-next-steps.ts';
 import { jsonTrainingReporter, terminalCycleganReporter, terminalTrainingReporter, type TrainingReporter } from '../models/train/training-reporter.ts';
 import { cycleganPresets, deepfakesPresets } from './option-choices.ts';
 
@@ -26,12 +29,17 @@ import { cycleganPresets, deepfakesPresets } from './option-choices.ts';
 export interface TrainDeepfakesOptions {
   a?: string;
   b?: string;
-  out: string;
+  out?: string;
   preset?: (typeof deepfakesPresets)[number];
   size?: number;
   iters?: number;
   batch?: number;
   resume?: boolean;
+  /** Minutes of training after which the trainer stops, exports and the model is registered. */
+  stopAfter?: number;
+  exportOnly?: boolean;
+  /** A model folder to summarise instead of training. */
+  status?: string;
   previewEvery?: number;
   name?: string;
   modelsDir?: string;
@@ -39,7 +47,7 @@ export interface TrainDeepfakesOptions {
   debug?: boolean;
 }
 
-/** Ctrl-C: the checkpoint is saved and `--resume` continues; exit status 130 with a sentence that says so. */
+/** Ctrl-C: the checkpoint is saved (and the model exported and registered); exit status 130 with a sentence that says so. */
 export class TrainingStoppedError extends VivifyError {
   override name = 'TrainingStoppedError';
   override get exitCode(): number {
@@ -58,6 +66,9 @@ export async function trainDeepfakesCommand(options: TrainDeepfakesOptions): Pro
     sizeProblem: (size) => `--size ${size}: the face size must be a multiple of 16, at least 32`,
     reporter: (json) => (json ? jsonTrainingReporter() : terminalTrainingReporter()),
     script: undefined,
+    metadataFile: 'deepfakes.json',
+    exportFiles: ['deepfakes_a2b.onnx', 'deepfakes_b2a.onnx'],
+    commands: (id, metadata, store) => swapCommands(id, metadata.a.folder, metadata.b.folder, store),
     async checkExport(out, reporter) {
       const checks = await checkExport(out);
       for (const check of checks) reporter.check(check);
@@ -89,10 +100,20 @@ export async function trainDeepfakesCommand(options: TrainDeepfakesOptions): Pro
   });
 }
 
-type Seen = { error?: string; stoppedAt?: number | null; lastCheckpoint?: number; total?: number };
+type Seen = {
+  error?: string;
+  stoppedAt?: number | null;
+  stopReason?: 'signal' | 'time' | null;
+  lastCheckpoint?: number;
+  total?: number;
+  exported?: boolean;
+  preview?: string;
+};
+
+type TrainedMetadata<L> = { iterations: number; seconds: number; loss: { first: L | null; last: L | null }; a: { folder: string }; b: { folder: string } };
 
 /** What differs between `vivify train deepfakes` and `vivify train cyclegan`. */
-interface TrainerSpec<E extends { type: string }, L, M extends { iterations: number; seconds: number; loss: { first: L | null; last: L | null } }> {
+interface TrainerSpec<E extends { type: string }, L, M extends TrainedMetadata<L>> {
   trainer: string;
   defaultId(out: string): string;
   noFolders: string;
@@ -100,29 +121,47 @@ interface TrainerSpec<E extends { type: string }, L, M extends { iterations: num
   sizeProblem(size: number): string;
   reporter(json: boolean): TrainingReporter<E, L>;
   script: TrainerScript<E> | undefined;
+  /** The export's record and ONNX files, for --status. */
+  metadataFile: string;
+  exportFiles: readonly string[];
+  /** The commands that use the registered model. */
+  commands(id: string, metadata: M, store: string): NextCommand[];
   checkExport(out: string, reporter: TrainingReporter<E, L>): Promise<void>;
   register(out: string, id: string): Promise<{ metadata: M; model: Parameters<typeof registerLocalModel>[1] }>;
 }
 
 /** The flow both trainers share: checks, the trainer's run and its report, the export check and the registration. */
-async function trainCommand<E extends { type: string }, L, M extends { iterations: number; seconds: number; loss: { first: L | null; last: L | null } }>(
+async function trainCommand<E extends { type: string }, L, M extends TrainedMetadata<L>>(
   options: Omit<TrainDeepfakesOptions, 'preset'> & { preset?: string },
   spec: TrainerSpec<E, L, M>,
 ): Promise<void> {
+  // A summary reads files only: no PyTorch needed.
+  if (options.status !== undefined) {
+    const status = await readTrainingStatus(options.status, spec.metadataFile, spec.exportFiles, resolveModelsDir(options.modelsDir));
+    printTrainingStatus(status, spec.trainer, Boolean(options.json));
+    return;
+  }
+  if (options.out === undefined) throw new UsageError(`--out <dir> names the model folder to train in (vivify train ${spec.trainer} --help)`);
+  const out = resolve(options.out);
+  if (options.exportOnly) exportOnlyProblem(options, out);
+
   // PyTorch first: without it nothing else matters, and the answer is one install command.
   const python = trainingPython();
   await requireTorch(python);
 
-  const out = resolve(options.out);
-  const summary = options.resume ? await readCheckpointSummary(out) : undefined;
-  if (!options.resume && hasCheckpoint(out)) {
-    throw new UsageError(`${out} already holds a training; --resume continues it, or choose another --out`);
+  if (options.exportOnly && !hasCheckpoint(out)) throw new UsageError(`${out} holds no checkpoint to export; train into it first`);
+  const summary = options.resume || options.exportOnly ? await readCheckpointSummary(out) : undefined;
+  if (!options.resume && !options.exportOnly && hasCheckpoint(out)) {
+    throw new UsageError(`${out} already holds a training; --resume continues it, --export-only exports it as it is, or choose another --out`);
   }
   const a = options.a ?? summary?.a?.folder;
   const b = options.b ?? summary?.b?.folder;
   if (!a || !b) throw new UsageError(spec.noFolders);
-  await countFaces(resolve(a), '--a');
-  await countFaces(resolve(b), '--b');
+  // An export reads the checkpoint only: the faces may have moved since.
+  if (!options.exportOnly) {
+    await countFaces(resolve(a), '--a');
+    await countFaces(resolve(b), '--b');
+  }
   if (options.size !== undefined && (options.size % spec.sizeStep !== 0 || options.size < 32)) {
     throw new UsageError(spec.sizeProblem(options.size));
   }
@@ -136,6 +175,8 @@ async function trainCommand<E extends { type: string }, L, M extends { iteration
 
   const args = ['--a', resolve(a), '--b', resolve(b), '--out', out];
   if (options.resume) args.push('--resume');
+  if (options.exportOnly) args.push('--export-only');
+  if (options.stopAfter !== undefined) args.push('--stop-after', String(options.stopAfter * 60));
   if (options.preset) args.push('--preset', options.preset);
   const numbers: [string, number | undefined][] = [
     ['--size', options.size],
@@ -154,11 +195,16 @@ async function trainCommand<E extends { type: string }, L, M extends { iteration
       args,
       {
         event(event) {
-          const e = event as { type: string; message?: string; iteration?: number | null; iterations?: number };
+          const e = event as { type: string; message?: string; iteration?: number | null; iterations?: number; reason?: 'signal' | 'time' | null; path?: string };
           if (e.type === 'error') seen.error = e.message;
-          if (e.type === 'stopped') seen.stoppedAt = e.iteration;
+          if (e.type === 'stopped') {
+            seen.stoppedAt = e.iteration;
+            seen.stopReason = e.reason;
+          }
           if (e.type === 'checkpoint') seen.lastCheckpoint = e.iteration ?? undefined;
           if (e.type === 'start') seen.total = e.iterations;
+          if (e.type === 'export') seen.exported = true;
+          if (e.type === 'preview') seen.preview = e.path;
           reporter.event(event);
         },
         stopping: () => reporter.stopping(),
@@ -171,8 +217,10 @@ async function trainCommand<E extends { type: string }, L, M extends { iteration
   }
 
   if (seen.error !== undefined) throw exit.code === 2 ? new UsageError(seen.error) : new VivifyError(seen.error);
-  if (exit.interrupted || seen.stoppedAt !== undefined) throw new TrainingStoppedError(stoppedSentence(out, seen, spec.trainer));
-  if (exit.code !== 0) {
+  const exported = exit.code === 0 && seen.exported === true;
+  // Stopped before anything was exported: before the first iteration, or a second Ctrl-C.
+  if (!exported && (exit.interrupted || seen.stoppedAt !== undefined)) throw new TrainingStoppedError(stoppedSentence(out, seen, spec.trainer));
+  if (!exported) {
     const last = exit.stderrTail.filter((line) => line.trim()).at(-1) ?? 'no message';
     throw new VivifyError(`the trainer (${python}) failed with exit status ${exit.code ?? exit.signal}: ${last}${options.debug ? '' : ' (--debug shows all it printed)'}`);
   }
@@ -188,7 +236,32 @@ async function trainCommand<E extends { type: string }, L, M extends { iteration
     iterations: metadata.iterations,
     seconds: metadata.seconds,
     loss: metadata.loss,
+    commands: spec.commands(id, metadata, store),
+    preview: seen.preview,
   });
+  // Stopped early but exported: the model is usable; Ctrl-C still ends with 130, as an interrupted command does.
+  if (typeof seen.stoppedAt === 'number') {
+    const sentence = `training stopped at iteration ${seen.stoppedAt}${seen.total ? ` of ${seen.total}` : ''} (${exit.interrupted || seen.stopReason === 'signal' ? 'Ctrl-C' : `--stop-after ${options.stopAfter} min`}); the model at that point is registered as "${id}"; ${resumeCommand(out, spec.trainer)} continues`;
+    if (exit.interrupted || seen.stopReason === 'signal') throw new TrainingStoppedError(sentence);
+    reporter.stopped(sentence);
+  }
+}
+
+/** --export-only exports the checkpoint as it is: options that would change or continue the training contradict it. */
+function exportOnlyProblem(options: { resume?: boolean; iters?: number; stopAfter?: number; preset?: string; size?: number; batch?: number }, out: string): void {
+  const given = (
+    [
+      ['--resume', options.resume],
+      ['--iters', options.iters],
+      ['--stop-after', options.stopAfter],
+      ['--preset', options.preset],
+      ['--size', options.size],
+      ['--batch', options.batch],
+    ] as const
+  )
+    .filter(([, value]) => value !== undefined && value !== false)
+    .map(([flag]) => flag);
+  if (given.length > 0) throw new UsageError(`--export-only exports the checkpoint in ${out} as it is; leave out ${given.join(' and ')}`);
 }
 
 /** The model's id where --name is not given: deepfakes-<the model folder's name>, made a valid id. */
@@ -221,13 +294,18 @@ async function readMetadata(modelDir: string): Promise<DeepfakesMetadata> {
   }
 }
 
+function resumeCommand(out: string, trainer: string): string {
+  return `vivify train ${trainer} --out ${shellWord(out)} --resume`;
+}
+
+/** A stop with nothing exported: what is kept, and the two ways on (--resume, or --export-only for the model as it is). */
 function stoppedSentence(out: string, seen: Seen, trainer: string): string {
-  const resume = `vivify train ${trainer} --out ${/[\s"'$`\\]/.test(out) ? JSON.stringify(out) : out} --resume continues`;
-  if (typeof seen.stoppedAt === 'number') {
-    return `training stopped at iteration ${seen.stoppedAt}${seen.total ? ` of ${seen.total}` : ''} and saved a checkpoint in ${out}; ${resume}`;
+  const next = `${resumeCommand(out, trainer)} continues, vivify train ${trainer} --out ${shellWord(out)} --export-only exports it as it is`;
+  if (typeof seen.stoppedAt === 'number' && seen.stoppedAt > 0) {
+    return `training stopped at iteration ${seen.stoppedAt}${seen.total ? ` of ${seen.total}` : ''} and saved a checkpoint in ${out}; ${next}`;
   }
-  if (seen.lastCheckpoint !== undefined) return `training stopped at once; the checkpoint of iteration ${seen.lastCheckpoint} is kept in ${out}; ${resume}`;
-  return 'training stopped before its first checkpoint; there is nothing to resume';
+  if (seen.lastCheckpoint !== undefined && seen.lastCheckpoint > 0) return `training stopped at once; the checkpoint of iteration ${seen.lastCheckpoint} is kept in ${out}; ${next}`;
+  return 'training stopped before its first iteration; there is nothing to export or resume';
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -256,6 +334,9 @@ export async function trainCycleganCommand(options: TrainCycleganOptions): Promi
     sizeProblem: (size) => `--size ${size}: the crop size must be a multiple of 4, at least 32`,
     reporter: (json) => (json ? jsonTrainingReporter<CycleganTrainerEvent, Losses>() : terminalCycleganReporter()),
     script: { path: cycleganTrainScript, events: cycleganTrainerEvent },
+    metadataFile: 'cyclegan.json',
+    exportFiles: cycleganFiles.map(({ name }) => name),
+    commands: (id, metadata, store) => styleCommands(id, metadata.a.folder, metadata.b.folder, store),
     async checkExport(out, reporter) {
       const bad: string[] = [];
       for (const { name } of cycleganFiles) {

@@ -56,6 +56,7 @@ export const cyclegan = defineNode({
     }),
   },
   models: (params) => [params.model],
+  modelTask: 'style',
   async prepare(ctx): Promise<State> {
     if (ctx.params.region === 'face' && !ctx.graph.edges.some((edge) => edge.to[0] === ctx.nodeId && edge.to[1] === 'face')) {
       throw new UsageError(`node "${ctx.nodeId}": region is "face", but nothing is connected to its face input: connect a face-landmarks node, or choose region "whole"`);

@@ -37,13 +37,16 @@ export const deepfakes = defineNode({
     mask: output('mask', 'where the swapped face is: the decoded mask, the landmarks hull, or both'),
   },
   params: {
-    model: text('deepfakes', { help: 'the model store id of the trained model (`vivify train deepfakes --name`, `vivify models list`)' }),
+    model: text('deepfakes', {
+      help: 'the model store id of the trained model (`vivify train deepfakes` prints it; `vivify models list`); left at "deepfakes", the DeepFakes model trained here most recently',
+    }),
     direction: choice(['a-to-b', 'b-to-a'] as const, 'a-to-b', { help: "a-to-b draws person B on person A's face (A's expression and pose); b-to-a the other way" }),
     mask: choice(['learned', 'landmarks', 'both'] as const, 'both', {
       help: "learned: the mask the decoder predicts; landmarks: the face's hull from its landmarks; both: where the two agree (steadiest)",
     }),
   },
   models: (params) => [params.model],
+  modelTask: 'faceswap',
   async prepare(ctx): Promise<State> {
     const session = await ctx.host.openModel({ model: ctx.params.model, file: directions[ctx.params.direction] });
     const shape = session.signature.inputs[0]?.shape ?? [];

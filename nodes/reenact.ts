@@ -95,6 +95,7 @@ export const reenact = defineNode({
     drivingCropScale: number(2.2, { min: 1.5, max: 4, help: "size of the driver's face crop, times the face (LivePortrait's 2.2)" }),
   },
   models: (params) => [params.model],
+  modelTask: 'reenact',
   async prepare(ctx): Promise<State> {
     const opened: Partial<Sessions> = {};
     try {

@@ -1,6 +1,7 @@
 import type { AudioTrack } from './audio.ts';
 import type { FaceDetector, FaceDetectorOptions } from './face-detector.ts';
 import type { RgbaImage } from './image.ts';
+import type { ModelProblem } from './model-problem.ts';
 import type { ModelFileRef, ModelSession } from './onnx/model-session.ts';
 
 /**
@@ -28,12 +29,28 @@ export interface Host {
   fileIdentity(path: string): Promise<string>;
   /** MediaPipe's face landmarker, from the bundle built out of npm-shipped models (nothing is downloaded). */
   createFaceDetector(options: FaceDetectorOptions): Promise<FaceDetector>;
-  /** Why the model with this catalog id cannot be used here (with the command that gets it), or undefined if it can. */
-  modelProblem(model: string): Promise<string | undefined>;
+  /**
+   * Why the model with this catalog id cannot be used here (with the command that gets it), or undefined if it can.
+   * `task` is what the node needs it for (the catalog's task, as "faceswap"): a model no catalog knows is then named
+   * with the way to make one.
+   */
+  modelProblem(model: string, task?: string): Promise<ModelProblem | undefined>;
+  /**
+   * Installs a model file the user gave (dropped on the node that needs it) with the checks of `vivify models import`;
+   * only where the host can (the editor, through its server). Resolves to what was done, in the CLI's words; rejects
+   * with the sentence that refuses it.
+   */
+  importModelFile?(model: string, task: string | undefined, file: UploadedFile): Promise<string[]>;
   /** Opens one file of a stored model with this host's onnxruntime, on the provider resolved for the run. */
   openModel(ref: ModelFileRef): Promise<ModelSession>;
   /** A live camera as a stream of `frames` frames; only where the host has one (the editor's browser). */
   openCamera?(options: CameraOptions): Promise<VideoReader>;
+}
+
+/** A file the user gave, as the page has it (a File). */
+export interface UploadedFile {
+  readonly name: string;
+  arrayBuffer(): Promise<ArrayBuffer>;
 }
 
 export interface ImageReadOptions {

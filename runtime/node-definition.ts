@@ -123,6 +123,11 @@ export interface NodeDefinition<I extends InputPortSpecs, O extends OutputPortSp
   timeline?(state: S): Timeline;
   /** Catalog ids of the models the node opens with these params: checked before anything runs. */
   models?(params: ParamValues<P>): string[];
+  /**
+   * What those models are for, as the model catalog's `task` says ("reenact", "style", "faceswap"): a model no catalog
+   * knows is then named with the way to make one (`vivify train deepfakes` for "faceswap").
+   */
+  modelTask?: string;
   /** Identity of what the params point at (a file's size and time), so cached results notice a changed file. */
   cacheKey?(ctx: NodeContext<ParamValues<P>>): Promise<string>;
   prepare?(ctx: NodeContext<ParamValues<P>>, inputs: Partial<InputValues<I>>): Promise<S>;

@@ -11,6 +11,10 @@ describe('README', () => {
     expect(readme).toContain('- `--frames <A:B>`:');
     expect(readme).toContain('- **Face2Face expression transfer** (`face2face`, nothing to download)');
     expect(readme).toContain('models/store/');
+    // Subcommands are listed with their options and defaults, as --help gives them.
+    expect(readme).toContain('### `vivify train deepfakes [options]`');
+    expect(readme).toContain('- `--stop-after <minutes>`:');
+    expect(readme).toContain('### `vivify models pull [options] <id>`');
   });
 
   it('cannot describe a layout that is not there: a new folder without its line, or a line without its folder, fails', () => {

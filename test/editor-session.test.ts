@@ -3,11 +3,15 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { GraphRunner } from '../editor/runner/graph-runner.ts';
+import { createLocalRunner } from '../editor/runner/local-runner.ts';
 import { createEditorSession } from '../editor/session/editor-session.ts';
 import type { RecentGraph } from '../editor/state/recent-graphs.ts';
 import { graphFromLink } from '../editor/state/share-link.ts';
 import { createRegistry } from '../nodes/index.ts';
 import type { RgbaImage } from '../runtime/image.ts';
+import { defineNode, input, output } from '../runtime/node-definition.ts';
+import type { NodeRegistry } from '../runtime/registry.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { hasSharedMedia, listFiles, makeClip, makeTempDir, probeFile, repoRoot, sharedMedia } from '../support/cli.ts';
 
@@ -47,15 +51,16 @@ async function fileOf(path: string, type = ''): Promise<File> {
 }
 const presetText = (name: string) => readFile(join(repoRoot, 'presets', `${name}.json`), 'utf8');
 
-/** A session over the Node host, recording what it would show and hand out. */
-function nodeSession() {
-  const viewer = { frames: [] as RgbaImage[], insets: [] as (RgbaImage | undefined)[], before: [] as (RgbaImage | undefined)[] };
+/** A session over the Node host, recording what it would show and hand out; runs go to `runner` where given. */
+function nodeSession(options: { registry?: NodeRegistry; runner?: GraphRunner } = {}) {
+  const viewer = { frames: [] as RgbaImage[], insets: [] as (RgbaImage | undefined)[], before: [] as (RgbaImage | undefined)[], cleared: 0 };
   const downloads: { name: string; blob: Blob }[] = [];
   const copied: string[] = [];
   let remembered: RecentGraph[] = [];
   const session = createEditorSession({
-    registry: createRegistry(),
+    registry: options.registry ?? createRegistry(),
     host: createNodeHost(),
+    runner: options.runner,
     // On disk a file parameter holds a path (of a file given), and exports are written to the working folder.
     files: { add: (file) => paths.get(file)!, get: (name) => new Blob([readFileSync(resolve(name))]) },
     // IndexedDB's stand-in: a list, newest first, where a graph of the same title gives way.
@@ -71,6 +76,7 @@ function nodeSession() {
       show: (frame) => viewer.frames.push(frame),
       setInset: (image) => viewer.insets.push(image),
       setBefore: (image) => viewer.before.push(image),
+      clear: () => viewer.cleared++,
     },
     download: (name, blob) => downloads.push({ name, blob }),
     copy: (text) => copied.push(text),
@@ -258,4 +264,177 @@ describe.skipIf(!hasSharedMedia)('the editor session on a painting (Node host, s
     await session.scrub(2);
     expect(viewer.frames.at(-1)).toBe(session.frame(2));
   }, 180_000);
+});
+
+/** The local runner over the Node host, with every call and event it passes on recorded. */
+function recordingRunner(registry: NodeRegistry) {
+  const inner = createLocalRunner({ registry, host: createNodeHost() });
+  const calls: string[] = [];
+  const events: { working: string[][]; etas: (number | undefined)[]; frames: number[] } = { working: [], etas: [], frames: [] };
+  const runner: GraphRunner = {
+    preview(document, request, on, signal) {
+      calls.push(request.only === undefined ? 'preview' : `redraw ${request.only}`);
+      return inner.preview(document, request, {
+        ...on,
+        frame(index, frame) {
+          events.frames.push(index);
+          on.frame(index, frame);
+        },
+        progress(progress) {
+          events.etas.push(progress.etaSeconds);
+          on.progress?.(progress);
+        },
+        working(nodes) {
+          events.working.push([...nodes]);
+          on.working?.(nodes);
+        },
+      }, signal);
+    },
+    exportVideo(document, request, on, signal) {
+      calls.push('export');
+      return inner.exportVideo(document, request, on, signal);
+    },
+  };
+  return { runner, calls, events };
+}
+
+/** A node with a bug: it reads a property of nothing, as a graph with an unconnected input once did. */
+const buggy = defineNode({
+  type: 'buggy',
+  version: 1,
+  title: 'Buggy',
+  category: 'utility',
+  description: 'Fails on every frame with a TypeError.',
+  inputs: { frames: input('frame', 'frames') },
+  outputs: { frames: output('frame', 'never made') },
+  params: {},
+  async run(_ctx, inputs) {
+    const missing = (inputs as unknown as { mask?: RgbaImage }).mask;
+    return { frames: { ...inputs.frames, data: missing!.data } };
+  },
+});
+
+describe('the editor session: runs through a runner, refuse graphs with problems, and say failures plainly', () => {
+  it('runs through the runner it is given: frames as they are made, progress with the time left, the nodes working', async () => {
+    const { runner, calls, events } = recordingRunner(createRegistry());
+    const { session } = nodeSession({ runner });
+    session.openText('passthrough.json', await presetText('passthrough'));
+    session.setInputFile('driving', await fileOf(clip, 'video/mp4'));
+    session.setFrameCount(6);
+    await session.preview();
+    expect([calls, events.frames, session.message()]).toEqual([['preview'], [0, 1, 2, 3, 4, 5], 'previewed 6 frames']);
+    expect(events.etas.at(-1)).toBe(0);
+    expect(events.etas.slice(0, -1).every((eta) => eta !== undefined && eta > 0)).toBe(true);
+    expect(session.progress()).toMatchObject({ pass: 'render', frame: 6, total: 6, etaSeconds: 0 });
+    // The driver worked (opened, then frame by frame), and nothing works once the preview is done.
+    expect(events.working.some((nodes) => nodes.includes('drive'))).toBe(true);
+    expect([events.working.at(-1), session.working()]).toEqual([[], []]);
+    await session.scrub(2);
+    expect(calls).toEqual(['preview']);
+  });
+
+  it('cancels a preview at once, keeping the frames made to scrub through', async () => {
+    const { session } = nodeSession();
+    session.openText('passthrough.json', await presetText('passthrough'));
+    session.setInputFile('driving', await fileOf(longClip, 'video/mp4'));
+    session.setFrameCount(600);
+    const running = session.preview();
+    await vi.waitUntil(() => session.framesMade() >= 3, { timeout: 30_000, interval: 5 });
+    const asked = performance.now();
+    session.cancelPreview();
+    expect(session.previewing()).toBe(false);
+    const made = session.framesMade();
+    expect(session.message()).toBe(`preview cancelled after ${made} frames`);
+    await running;
+    expect(performance.now() - asked).toBeLessThan(500);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect([session.framesMade(), session.message()]).toEqual([made, `preview cancelled after ${made} frames`]);
+    expect(session.frame(made - 1)).toBeDefined();
+  });
+
+  it('refuses to preview or export a graph with problems: names the first and its node, selects it, runs nothing', async () => {
+    const { runner, calls } = recordingRunner(createRegistry());
+    const { session, viewer, downloads } = nodeSession({ runner });
+    const broken = (await presetText('animate-painting')).replace('"smoothing": false', '"smoothing": "yes"');
+    session.openText('broken.json', broken);
+    session.setInputFile('source', await fileOf(picture, 'image/png'));
+    session.setInputFile('driving', await fileOf(clip, 'video/mp4'));
+    await session.preview();
+    expect(session.message()).toBe('cannot preview: node "driveFace" (smoothing): expected true or false, got "yes" (true or false, default true); fix the graph first');
+    expect([session.store.selected(), session.previewing(), viewer.cleared]).toEqual(['driveFace', false, 0]);
+    session.store.select(undefined);
+    await session.exportVideo();
+    expect(session.message()).toMatch(/^cannot export: node "driveFace" \(smoothing\): expected true or false/);
+    expect([session.store.selected(), downloads, calls]).toEqual(['driveFace', [], []]);
+
+    // An input left unconnected (what once failed inside the method) is a problem too; more than one are counted.
+    const unwired = JSON.parse(await presetText('animate-painting')) as { edges: { to: [string, string] }[] };
+    unwired.edges = unwired.edges.filter((edge) => edge.to[0] !== 'f2f' || (edge.to[1] !== 'source' && edge.to[1] !== 'sourceFace'));
+    session.openText('unwired.json', JSON.stringify(unwired));
+    await session.preview();
+    expect(session.message()).toMatch(/^cannot preview: node "f2f": required input "(source|sourceFace)" \((image|face)\) is not connected \(and 1 more problem listed\); fix the graph first$/);
+    expect(calls).toEqual([]);
+  });
+
+  it('tells a failure in a plain sentence (an internal error names its node; its detail goes to the console) and clears the viewer', async () => {
+    const registry = createRegistry();
+    registry.register(buggy);
+    const { session, viewer } = nodeSession({ registry });
+    session.openText('passthrough.json', await presetText('passthrough'));
+    session.setInputFile('driving', await fileOf(clip, 'video/mp4'));
+    session.setFrameCount(2);
+    await session.preview();
+    expect([session.framesMade(), viewer.cleared]).toEqual([2, 0]);
+
+    const graph = JSON.parse(await presetText('passthrough')) as { nodes: Record<string, unknown>; edges: unknown[] };
+    graph.nodes.bug = { type: 'buggy', typeVersion: 1, params: {} };
+    graph.edges = [{ from: ['drive', 'frames'], to: ['bug', 'frames'] }, { from: ['bug', 'frames'], to: ['out', 'frames'] }];
+    session.openText('buggy.json', JSON.stringify(graph));
+    session.setInputFile('driving', await fileOf(clip, 'video/mp4'));
+    expect(session.store.problems()).toEqual([]);
+    const logged = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    try {
+      await session.preview();
+      expect(session.message()).toBe('node "bug" (buggy) failed at frame 0: an internal error stopped it (the details are in the browser console)');
+      expect(logged).toHaveBeenCalledOnce();
+      expect(String(logged.mock.calls[0]![0])).toMatch(/TypeError: Cannot read properties of undefined \(reading 'data'\)\n\s+at /);
+    } finally {
+      logged.mockRestore();
+    }
+    // Nothing of the earlier graph stays shown.
+    expect([viewer.cleared, session.framesMade(), session.frame(0)]).toEqual([1, 0, undefined]);
+
+    // A failure that is a sentence of its own is said as it is.
+    session.store.setParam('drive', 'path', join(dir.path, 'missing.mp4'));
+    await session.preview();
+    expect(session.message()).toMatch(/missing\.mp4/);
+    expect(session.message()).not.toMatch(/internal|Error/);
+  });
+});
+
+describe('the editor session: models checked on open', () => {
+  it('marks a node whose model is missing as soon as the graph opens, with the remedy the CLI gives (train, for DeepFakes)', async () => {
+    const previous = process.env.VIVIFY_MODELS_DIR;
+    // An empty store of the test's own; the Node host reads where it is when made.
+    process.env.VIVIFY_MODELS_DIR = join(dir.path, 'empty-store');
+    try {
+      const { session } = nodeSession();
+      session.openText('deepfakes-swap.json', await presetText('deepfakes-swap'));
+      await session.models.check();
+      const badges = session.models.badges();
+      expect([...badges.keys()]).toEqual(['swap']);
+      expect(badges.get('swap')).toMatchObject({ text: 'model missing: vivify train deepfakes', tone: 'error' });
+      expect(badges.get('swap')!.detail).toContain(': a DeepFakes face swap is trained on this machine, from two face sets that vivify extract makes: vivify train deepfakes --a <faces> --b <faces> --out <dir> --name deepfakes');
+      expect(badges.get('swap')!.detail).not.toContain('models pull');
+
+      // A node changed so that it needs another model is checked for that one.
+      session.store.setParam('swap', 'model', 'alice-bob');
+      expect(session.models.badges().size).toBe(0);
+      await session.models.check();
+      expect(session.models.badges().get('swap')?.detail).toContain('--name alice-bob');
+    } finally {
+      if (previous === undefined) delete process.env.VIVIFY_MODELS_DIR;
+      else process.env.VIVIFY_MODELS_DIR = previous;
+    }
+  });
 });

@@ -280,7 +280,8 @@ describe('vivify models pull', () => {
     expect(result.stderr).toMatch(
       // The catalog has no published hash for it: the first pull says so before it downloads.
       /^encoder\.onnx: unpinned: no published sha256 to check the download from http:\/\/127\.0\.0\.1:\d+\/tiny\/encoder\.onnx against; .*\nvivify: could not download http:\/\/127\.0\.0\.1:\d+\/tiny\/encoder\.onnx: the connection was refused \(ECONNREFUSED\); with the files at hand, import them instead: vivify models import offline <folder>\n$/,
-    );
+    );    // Nothing is left behind: no empty .part, no empty folder.
+    expect(existsSync(join(store, 'offline'))).toBe(false);
   });
 
   it('names the models there are for an unknown id, exit 2', async () => {

@@ -18,9 +18,11 @@ export {
   type LocalModelFile,
 } from './local-catalog.ts';
 export { readLock, type LockedFile, type ModelLock } from './lock-file.ts';
-export { modelProblem, modelState, type FileState, type InstallState, type ModelState } from './model-state.ts';
+export { findModelProblem, modelProblem, modelState, type FileState, type InstallState, type ModelState } from './model-state.ts';
+export { catalogModelWay, unknownModelWay, type ModelWay } from './model-remedy.ts';
+export { modelAliases, resolveModelAlias, type ModelNeed } from './model-alias.ts';
 export { pullModel } from './pull.ts';
 export { pullReporter, type PullEvents, type PulledFile } from './pull-progress.ts';
 export { removeModel } from './remove.ts';
-export { lockFileName, modelFilePath, modelFolder, resolveModelsDir } from './store-location.ts';
+export { lockFileName, modelFilePath, modelFolder, resolveModelsDir, storeOption } from './store-location.ts';
 export { verifyModel, type FileCheck } from './verify.ts';

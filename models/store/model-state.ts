@@ -1,7 +1,9 @@
 import { stat } from 'node:fs/promises';
 import type { CatalogEntry } from '../catalog.ts';
 import { catalogEntry } from '../catalog.ts';
+import type { ModelProblem } from '../../runtime/model-problem.ts';
 import { loadCatalog } from './catalog-file.ts';
+import { catalogModelWay, unknownModelWay } from './model-remedy.ts';
 import { modelFilePath, partFilePath, storeOption } from './store-location.ts';
 
 /** installed: every file is in place; partial: some are, or a download is under way; missing: nothing yet. */
@@ -38,13 +40,17 @@ export async function modelState(storeDir: string, entry: CatalogEntry): Promise
 /**
  * Why a graph cannot use the model with this id from this store, with the commands that get it, or undefined when
  * every file is installed. Hosts call this before a run so a missing model is one sentence, not a failed open.
+ * `task` is what the node needs it for ("faceswap"): a model no catalog knows is named with the way to make one.
  */
-export async function modelProblem(storeDir: string, id: string): Promise<string | undefined> {
+export async function findModelProblem(storeDir: string, id: string, task?: string): Promise<ModelProblem | undefined> {
   const catalog = loadCatalog(storeDir);
   const entry = catalogEntry(id, catalog);
+  const option = storeOption(storeDir);
   if (!entry) {
+    const way = unknownModelWay(id, task, catalog, option);
+    if (way) return { model: id, message: `the graph needs model "${id}", which is not in the model store (${storeDir}): ${way.advice}`, remedy: way.remedy, command: way.command };
     const known = catalog.models.map((model) => model.id).join(', ');
-    return `the graph needs model "${id}", which the model catalog does not know (it has ${known || 'no models'})`;
+    return { model: id, message: `the graph needs model "${id}", which the model catalog does not know (it has ${known || 'no models'})`, remedy: 'unknown' };
   }
   const state = await modelState(storeDir, entry);
   if (state.state === 'installed') return undefined;
@@ -53,15 +59,13 @@ export async function modelProblem(storeDir: string, id: string): Promise<string
     state.state === 'missing'
       ? `which is not in the model store (${storeDir})`
       : `which is not complete in the model store (${storeDir}): it lacks ${absent.join(', ')}`;
-  const option = storeOption(storeDir);
-  if (entry.files.some((file) => !file.url)) {
-    // Made on this machine: nothing to download.
-    return `the graph needs model "${id}" (${entry.title}), ${where}; it was made on this machine: train it again, or import its files: vivify models import ${id} <folder>${option}`;
-  }
-  return (
-    `the graph needs model "${id}" (${entry.title}), ${where}; fetch it with: vivify models pull ${id}${option}  ` +
-    `(or, with the files at hand: vivify models import ${id} <folder>${option})`
-  );
+  const way = catalogModelWay(entry, option);
+  return { model: id, message: `the graph needs model "${id}" (${entry.title}), ${where}; ${way.advice}`, remedy: way.remedy, command: way.command };
+}
+
+/** findModelProblem's sentence alone: what the CLI prints. */
+export async function modelProblem(storeDir: string, id: string, task?: string): Promise<string | undefined> {
+  return (await findModelProblem(storeDir, id, task))?.message;
 }
 
 async function fileSize(path: string): Promise<number | undefined> {

@@ -7,8 +7,10 @@ import { sha256Bytes } from './file-hash.ts';
 import { catalogFileProblems } from './file-problems.ts';
 import { lockedFileOf, readLock, recordFile } from './lock-file.ts';
 import { acquirePullGuard } from './pull-guard.ts';
+import { removePullLeftovers } from './pull-leftovers.ts';
 import { type PullEvents, type PulledFile, unpinnedNote } from './pull-progress.ts';
 import { downloadModelFile } from './model-download.ts';
+import { catalogModelWay } from './model-remedy.ts';
 import { modelFilePath, modelFolder, partFilePath, storeOption } from './store-location.ts';
 
 /**
@@ -19,14 +21,19 @@ import { modelFilePath, modelFolder, partFilePath, storeOption } from './store-l
  */
 export async function pullModel(storeDir: string, entry: CatalogEntry, events: PullEvents, signal?: AbortSignal): Promise<PulledFile[]> {
   const release = await acquirePullGuard(modelFolder(storeDir, entry.id), entry.id);
+  let failed = false;
   try {
     // Published in another format: downloaded, then converted here (converted-model.ts).
     if (entry.convert) return [await pullConvertedModel(storeDir, entry, events, signal)];
     const results: PulledFile[] = [];
     for (const file of entry.files) results.push(await pullFile(storeDir, entry, file, events, signal));
     return results;
+  } catch (error) {
+    failed = true;
+    throw error;
   } finally {
     await release();
+    if (failed) await removePullLeftovers(modelFolder(storeDir, entry.id));
   }
 }
 
@@ -58,9 +65,7 @@ async function pullFile(storeDir: string, entry: CatalogEntry, file: CatalogFile
   const url = file.url;
   if (!url) {
     // Trained or imported on this machine: there is nowhere to download it from.
-    throw new UsageError(
-      `"${entry.id}" has no download URL for ${file.name} (it was made on this machine); train it again, or import its files: vivify models import ${entry.id} <folder>${storeOption(storeDir)}`,
-    );
+    throw new UsageError(`"${entry.id}" has no download URL for ${file.name}: ${catalogModelWay(entry, storeOption(storeDir)).advice}`);
   }
   await mkdir(modelFolder(storeDir, entry.id), { recursive: true });
   if (!downloadExpectation(file, locked)) events.note(unpinnedNote(file.name, url));

@@ -4,6 +4,7 @@ import { formatBytes } from './byte-size.ts';
 import { installedExpectation } from './expected-hash.ts';
 import { sha256File } from './file-hash.ts';
 import { lockedFileOf, readLock } from './lock-file.ts';
+import { catalogModelWay } from './model-remedy.ts';
 import { modelFilePath, partFilePath, storeOption } from './store-location.ts';
 
 export interface FileCheck {
@@ -31,9 +32,7 @@ export async function verifyModel(storeDir: string, entry: CatalogEntry): Promis
           : {
               file: file.name,
               status: 'missing',
-              detail: file.url
-                ? `not installed: vivify models pull ${entry.id}${option} fetches it`
-                : `not installed, and made on this machine: train it again, or vivify models import ${entry.id} <folder>${option}`,
+              detail: file.url ? `not installed: vivify models pull ${entry.id}${option} fetches it` : `not installed, and ${catalogModelWay(entry, option).advice}`,
             },
       );
       continue;

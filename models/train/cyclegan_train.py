@@ -240,6 +240,7 @@ def run(args):
 
     emit({'type': 'start', 'iteration': record['iteration'], 'iterations': iterations, 'preset': config['preset'], 'size': size,
           'batch': batch, 'device': device_name(device), 'parameters': parameters, 'resumed': state is not None,
+          'previews': os.path.join(os.path.abspath(args.out), 'previews'), 'preview_every': args.preview_every,
           'faces': {'a': len(pictures_a), 'b': len(pictures_b)}})
 
     def snapshot():
@@ -249,7 +250,7 @@ def run(args):
                 'rng': {'data': generator.get_state(), 'torch': torch.get_rng_state(),
                         'cuda': torch.cuda.get_rng_state() if device.type == 'cuda' else None}}
 
-    stop = StopFlag()
+    stop = StopFlag(args.stop_after)
     stop.install()
     for net in nets.values():
         net.train()
@@ -295,6 +296,7 @@ def run(args):
         for key, value in zip(LOSS_KEYS, (loss_g, loss_d_a, loss_d_b, cycle, identity)):
             window[key] += float(value)
         count += 1
+        stop.check_deadline()
 
         now = time.monotonic()
         if i % args.progress_every == 0 or i == iterations or now - last_emit >= 2 or stop.requested:

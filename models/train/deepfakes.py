@@ -311,7 +311,7 @@ def save_checkpoint(out, state):
     """The whole state, written whole (a stop midway leaves the last one), and a JSON summary beside it for the CLI."""
     path = os.path.join(out, CHECKPOINT)
     atomic_write(path, lambda file: torch.save(state, file))
-    keys = ('preset', 'size', 'iteration', 'iterations', 'batch', 'lr', 'seconds', 'a', 'b', 'alignment')
+    keys = ('preset', 'size', 'iteration', 'iterations', 'batch', 'lr', 'seconds', 'a', 'b', 'alignment', 'loss')
     write_json(os.path.join(out, 'checkpoint.json'), {key: state[key] for key in keys if key in state})
     return path
 
@@ -389,18 +389,28 @@ def write_json(path, value):
 # The run
 
 class StopFlag:
-    """SIGINT and SIGTERM ask for a stop: the current iteration finishes, a checkpoint is saved, the trainer exits."""
+    """SIGINT and SIGTERM, or --stop-after's time limit, ask for a stop: the current iteration finishes, then a
+    checkpoint is saved and the model exported as it is, so a stopped training is as usable as a finished one."""
 
-    def __init__(self):
+    def __init__(self, seconds=None):
         self.requested = False
+        self.reason = None
+        # Timed from the first iteration: loading the faces does not count.
+        self.deadline = time.monotonic() + seconds if seconds else None
 
     def install(self):
         def request(signum, _frame):
             if not self.requested:
-                sys.stderr.write('stopping after this iteration: saving a checkpoint\n')
+                sys.stderr.write('stopping after this iteration: saving a checkpoint and exporting\n')
             self.requested = True
+            self.reason = self.reason or 'signal'
         signal.signal(signal.SIGINT, request)
         signal.signal(signal.SIGTERM, request)
+
+    def check_deadline(self):
+        if self.deadline is not None and not self.requested and time.monotonic() >= self.deadline:
+            self.requested = True
+            self.reason = 'time'
 
 
 def device_name(device):
@@ -505,6 +515,7 @@ def run(args):
 
     emit({'type': 'start', 'iteration': record['iteration'], 'iterations': iterations, 'preset': config['preset'], 'size': size,
           'batch': batch, 'device': device_name(device), 'parameters': parameter_count(model), 'resumed': state is not None,
+          'previews': os.path.join(os.path.abspath(args.out), 'previews'), 'preview_every': args.preview_every,
           'faces': {'a': len(faces_a), 'b': len(faces_b)}})
 
     def snapshot():
@@ -512,7 +523,7 @@ def run(args):
                 'rng': {'augment': generator.get_state(), 'torch': torch.get_rng_state(),
                         'cuda': torch.cuda.get_rng_state() if device.type == 'cuda' else None}}
 
-    stop = StopFlag()
+    stop = StopFlag(args.stop_after)
     stop.install()
     model.train()
     window = {'a': 0.0, 'b': 0.0, 'mask_a': 0.0, 'mask_b': 0.0, 'count': 0}
@@ -538,6 +549,7 @@ def run(args):
         for key, value in (('a', recon_a), ('b', recon_b), ('mask_a', masked_a), ('mask_b', masked_b)):
             window[key] += float(value)
         window['count'] += 1
+        stop.check_deadline()
 
         now = time.monotonic()
         if i % args.progress_every == 0 or i == iterations or now - last_emit >= 2 or stop.requested:
@@ -563,16 +575,20 @@ def run(args):
 
 
 def finish_training(out, record, iterations, stop, save, preview, export_now):
-    """The end of a run, for every trainer: a checkpoint; then, unless stopped early, a last preview and the export."""
+    """The end of a run, for every trainer: a checkpoint, a last preview and the export, also when stopped early
+    (Ctrl-C, --stop-after): the model as it stands is what the user wants then. Only a model that never trained
+    (stopped before its first iteration) is not exported."""
     path = save()
     emit({'type': 'checkpoint', 'iteration': record['iteration'], 'path': path})
-    if stop.requested and record['iteration'] < iterations:
-        emit({'type': 'stopped', 'iteration': record['iteration'], 'iterations': iterations, 'checkpoint': path})
-        return 130
+    stopped = stop.requested and record['iteration'] < iterations
+    if stopped:
+        emit({'type': 'stopped', 'iteration': record['iteration'], 'iterations': iterations, 'checkpoint': path, 'reason': stop.reason})
+        if record['loss']['last'] is None:
+            return 130
     emit({'type': 'preview', 'iteration': record['iteration'], 'path': preview()})
     files = export_now()
     emit({'type': 'export', 'files': files, 'iteration': record['iteration']})
-    emit({'type': 'done', 'iteration': record['iteration'], 'seconds': round(record['seconds'], 2), 'stopped': False})
+    emit({'type': 'done', 'iteration': record['iteration'], 'seconds': round(record['seconds'], 2), 'stopped': stopped})
     return 0
 
 
@@ -589,6 +605,7 @@ def training_arguments(description, a_help, b_help, size_help, batch_help, lr_he
     parser.add_argument('--lr', type=float, help=lr_help)
     parser.add_argument('--resume', action='store_true', help='continue from the checkpoint in --out')
     parser.add_argument('--export-only', action='store_true', help='export the checkpoint in --out and stop')
+    parser.add_argument('--stop-after', type=float, help='stop, save and export after this many seconds of training')
     parser.add_argument('--preview-every', type=int, default=500, help='write a preview grid every N iterations (0: only at the end)')
     parser.add_argument('--checkpoint-every', type=int, default=500, help='save a checkpoint every N iterations (and always at the end)')
     parser.add_argument('--progress-every', type=int, default=10, help='a progress line every N iterations (and at least every 2 s)')
@@ -604,6 +621,8 @@ def parse_training_arguments(parser, argv):
         value = getattr(args, name)
         if value is not None and value < (1 if name == 'batch' else 0):
             parser.error(f'--{name.replace("_", "-")} must be {"positive" if name == "batch" else "0 or more"}')
+    if args.stop_after is not None and args.stop_after <= 0:
+        parser.error('--stop-after must be positive')
     if args.progress_every < 1:
         parser.error('--progress-every must be positive')
     return args

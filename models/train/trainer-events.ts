@@ -14,6 +14,9 @@ const startEvent = z.object({
     device: z.string(),
     parameters: z.int(),
     resumed: z.boolean(),
+    /** Where the preview grids go, and every how many iterations (0: only at the end). */
+    previews: z.string().optional(),
+    preview_every: z.int().optional(),
     faces: z.object({ a: z.int(), b: z.int() }),
   });
 
@@ -21,7 +24,14 @@ const startEvent = z.object({
 const commonEvents = [
   z.object({ type: z.literal('preview'), iteration: z.int(), path: z.string() }),
   z.object({ type: z.literal('checkpoint'), iteration: z.int(), path: z.string() }),
-  z.object({ type: z.literal('stopped'), iteration: z.int().nullable(), iterations: z.int().optional(), checkpoint: z.string().optional() }),
+  // reason: Ctrl-C or SIGTERM ("signal"), or --stop-after ("time"); the export follows unless nothing was trained.
+  z.object({
+    type: z.literal('stopped'),
+    iteration: z.int().nullable(),
+    iterations: z.int().optional(),
+    checkpoint: z.string().optional(),
+    reason: z.enum(['signal', 'time']).nullable().optional(),
+  }),
   z.object({ type: z.literal('export'), iteration: z.int(), files: z.array(z.string()) }),
   z.object({ type: z.literal('done'), iteration: z.int(), seconds: z.number().optional(), stopped: z.boolean() }),
   z.object({ type: z.literal('error'), message: z.string() }),

@@ -43,6 +43,10 @@ const checkpointSummary = z.object({
   seconds: z.number(),
   a: z.object({ folder: z.string(), faces: z.int() }).nullable(),
   b: z.object({ folder: z.string(), faces: z.int() }).nullable(),
+  /** The first and last losses (written by trainers since --status; older checkpoints lack them). */
+  loss: z
+    .object({ first: z.record(z.string(), z.number()).nullable(), last: z.record(z.string(), z.number()).nullable() })
+    .optional(),
 });
 export type CheckpointSummary = z.infer<typeof checkpointSummary>;
 

@@ -8,6 +8,8 @@ export interface TrainingReporter<E = TrainerEvent, L = { a: number; b: number }
   stopping(): void;
   check(result: ExportCheck): void;
   registered(model: RegisteredModel<L>): void;
+  /** A stop the user planned (--stop-after): the sentence that says where it stopped and how to go on. */
+  stopped(sentence: string): void;
   stop(): void;
 }
 
@@ -18,6 +20,10 @@ export interface RegisteredModel<L = { a: number; b: number }> {
   iterations: number;
   seconds: number;
   loss: { first: L | null; last: L | null };
+  /** The commands that use it, with the model's id and store filled in. */
+  commands: { label: string; command: string }[];
+  /** The last preview grid written. */
+  preview?: string;
 }
 
 const err = (text: string) => process.stderr.write(`${text}\n`);
@@ -33,7 +39,19 @@ export function jsonTrainingReporter<E extends { type: string } = TrainerEvent, 
     },
     stopping: () => line({ type: 'stopping' }),
     check: (result) => line({ type: 'check', ...result }),
-    registered: (model) => line({ type: 'done', model: model.id, path: model.folder, files: model.files, iterations: model.iterations, seconds: model.seconds, loss: model.loss }),
+    registered: (model) =>
+      line({
+        type: 'done',
+        model: model.id,
+        path: model.folder,
+        files: model.files,
+        iterations: model.iterations,
+        seconds: model.seconds,
+        loss: model.loss,
+        commands: model.commands,
+        ...(model.preview ? { preview: model.preview } : {}),
+      }),
+    stopped() {},
     stop() {},
   };
 }
@@ -51,6 +69,14 @@ interface TerminalStyle<E, L> {
 }
 
 type Progressing = { type: string; iteration: number; iterations: number };
+type Previewing = { previews?: string; preview_every?: number };
+
+/** Where the preview grids go and when, said once at the start: users look there to judge the training. */
+function previewLine(start: Previewing): string | undefined {
+  if (!start.previews) return undefined;
+  const when = start.preview_every ? `every ${start.preview_every} iterations and when training stops` : 'when training stops';
+  return `Previews: ${start.previews}/preview_<iteration>.png, written ${when}`;
+}
 
 /** A bar with the losses and speed on a terminal's stderr; on a pipe, a plain line every ten seconds. */
 function terminalReporter<E extends { type: string }, L>(style: TerminalStyle<E, L>): TrainingReporter<E, L> {
@@ -76,6 +102,8 @@ function terminalReporter<E extends { type: string }, L>(style: TerminalStyle<E,
       if (event.type === 'start') {
         const start = event as Extract<E, { type: 'start' }> & Progressing;
         err(style.startLine(start));
+        const previews = previewLine(start as Previewing);
+        if (previews) err(previews);
         if (interactive) {
           bar.start(start.iterations, start.iteration, style.empty);
           barRunning = true;
@@ -88,6 +116,9 @@ function terminalReporter<E extends { type: string }, L>(style: TerminalStyle<E,
           lastPlain = performance.now();
           err(style.plainLine(progress));
         }
+      } else if (event.type === 'preview' && !barRunning) {
+        const preview = event as unknown as { path: string; iteration: number };
+        err(`Preview of iteration ${preview.iteration}: ${preview.path}`);
       } else if (event.type === 'export') {
         const exported = event as unknown as { files: string[]; iteration: number };
         stopBar();
@@ -96,7 +127,7 @@ function terminalReporter<E extends { type: string }, L>(style: TerminalStyle<E,
     },
     stopping() {
       stopBar();
-      err('Stopping: the trainer finishes this iteration and saves a checkpoint (Ctrl-C again stops at once, keeping the last checkpoint)');
+      err('Stopping: the trainer finishes this iteration, saves a checkpoint and exports the model as it is (Ctrl-C again stops at once, keeping the last checkpoint)');
     },
     check(result) {
       stopBar();
@@ -108,6 +139,12 @@ function terminalReporter<E extends { type: string }, L>(style: TerminalStyle<E,
       const loss = model.loss.first && model.loss.last ? style.lossText(model.loss.first, model.loss.last) : '';
       out(`Trained ${model.iterations} iterations in ${model.seconds.toFixed(1)} s${speed}${loss}`);
       for (const line of style.registeredLines(model)) out(line);
+      for (const command of model.commands) out(`  ${command.label}:\n    ${command.command}`);
+      if (model.preview) out(`Latest preview: ${model.preview}`);
+    },
+    stopped(sentence) {
+      stopBar();
+      err(sentence);
     },
     stop: stopBar,
   };
@@ -127,10 +164,7 @@ export function terminalTrainingReporter(): TrainingReporter {
     plainLine: (p: TrainerEventOf<'progress'>) =>
       `iteration ${p.iteration}/${p.iterations}: loss A ${p.loss_a.toFixed(4)}, B ${p.loss_b.toFixed(4)}, ${p.it_per_s.toFixed(2)} it/s`,
     lossText: (first, last) => `; reconstruction loss A ${first.a.toFixed(4)} → ${last.a.toFixed(4)}, B ${first.b.toFixed(4)} → ${last.b.toFixed(4)}`,
-    registeredLines: (model) => [
-      `Registered "${model.id}" in the model store: ${model.folder}`,
-      `Swap faces with it: vivify render presets/deepfakes-swap.json --driving <video> -o out.mp4 --set swap.model=${model.id}`,
-    ],
+    registeredLines: (model) => [`Registered "${model.id}" in the model store: ${model.folder}`, 'Swap faces with it:'],
   });
 }
 
@@ -153,9 +187,6 @@ export function terminalCycleganReporter(): TrainingReporter<CycleganTrainerEven
     plainLine: (event) =>
       `iteration ${event.iteration}/${event.iterations}: G ${event.loss_G.toFixed(3)}, cycle ${event.loss_cycle.toFixed(3)}, identity ${event.loss_identity.toFixed(3)}, D_A ${event.loss_D_A.toFixed(3)}, D_B ${event.loss_D_B.toFixed(3)}, ${event.it_per_s.toFixed(2)} it/s`,
     lossText: (first, last) => `; cycle loss ${first.cycle.toFixed(3)} → ${last.cycle.toFixed(3)}`,
-    registeredLines: (model) => [
-      `Registered "${model.id}" in the model store: ${model.folder} (generator.onnx A→B, generator_b2a.onnx B→A)`,
-      `Style a video with it: vivify render <preset with a cyclegan node> --set <node>.model=${model.id}`,
-    ],
+    registeredLines: (model) => [`Registered "${model.id}" in the model store: ${model.folder} (generator.onnx A→B, generator_b2a.onnx B→A)`, 'Style a video with it:'],
   });
 }

@@ -27,6 +27,16 @@ export class BrowserFiles {
     return file;
   }
 
+  /** Every file by name: what the page hands to the worker that runs the graph (Blobs are passed, not copied). */
+  entries(): [string, Blob][] {
+    return [...this.files];
+  }
+
+  /** Registers every one of `entries` by its name (in the worker: the page's files as they are now). */
+  putAll(entries: Iterable<[string, Blob]>): void {
+    for (const [name, blob] of entries) this.files.set(name, blob);
+  }
+
   remove(name: string): void {
     this.files.delete(name);
   }

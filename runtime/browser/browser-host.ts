@@ -17,6 +17,8 @@ export interface BrowserHostOptions {
   executionProvider: string;
   /** Where the editor's server offers the model store ("…/models/") and onnxruntime-web's wasm (both end in "/"). */
   models: { storeUrl: string; runtimeUrl: string };
+  /** The camera; by default the page's own. A worker has none: the page relays its pictures (editor/runner). */
+  openCamera?: Host['openCamera'];
 }
 
 /**
@@ -40,8 +42,9 @@ export function createBrowserHost(options: BrowserHostOptions): Host {
     createVideoWriter: (writerOptions) => options.video.createVideoWriter(writerOptions),
     fileIdentity: async (path) => files.identity(path),
     createFaceDetector: (detectorOptions) => createBrowserFaceDetector(detectorOptions, options.landmarker),
-    openCamera: openBrowserCamera,
-    modelProblem: store.problem,
+    openCamera: options.openCamera ?? (typeof document === 'undefined' ? undefined : openBrowserCamera),
+    modelProblem: store.modelProblem,
+    importModelFile: store.importModelFile,
     openModel,
   };
 }

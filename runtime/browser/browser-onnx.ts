@@ -1,4 +1,6 @@
 import type { InferenceSession } from 'onnxruntime-web';
+import type { UploadedFile } from '../host.ts';
+import type { ModelProblem } from '../model-problem.ts';
 import type { ModelFileRef, ModelSession } from '../onnx/model-session.ts';
 import { modelSessionFrom } from '../onnx/ort-session.ts';
 
@@ -60,24 +62,41 @@ export interface ServedModelIndex {
 }
 
 /**
- * The model store as the editor's server offers it (read-only): `<storeUrl>index.json` lists what is installed,
- * `<storeUrl><id>/<file>` is a file. Models are pulled with the CLI, never from the page.
+ * The model store as the editor's server offers it: `<storeUrl>index.json` lists what is installed,
+ * `<storeUrl>problem.json?model=&task=` says why a model cannot be used (the store's own answer, the CLI's sentence),
+ * `<storeUrl><id>/<file>` is a file, and a file the user drops on a node is posted to `<storeUrl>import` to be checked
+ * and installed as `vivify models import` does. Nothing is downloaded from the page.
  */
 export function servedModelStore(storeUrl: string) {
   const url = (path: string) => new URL(path, storeUrl).href;
+  const query = (fields: Record<string, string | undefined>) =>
+    new URLSearchParams(Object.entries(fields).filter((field): field is [string, string] => field[1] !== undefined)).toString();
   return {
-    /** Why `model` cannot be used here, with the command that gets it; undefined when it is installed. */
-    async problem(model: string): Promise<string | undefined> {
-      const response = await fetch(url('index.json'), { cache: 'no-store' }).catch(() => undefined);
-      if (!response?.ok) return `model "${model}": the editor's server offers no models here (start the editor with \`vivify editor\`, after \`vivify models pull ${model}\`)`;
-      const index = (await response.json()) as ServedModelIndex;
-      if (index.problems?.[model]) return index.problems[model];
-      if (!index.models?.[model]?.length) return `model "${model}" is not installed: run \`vivify models pull ${model}\`, then run the graph again`;
-      return undefined;
+    /** Why `model` cannot be used here, with the way to get it; undefined when it is installed. */
+    async modelProblem(model: string, task?: string): Promise<ModelProblem | undefined> {
+      const response = await fetch(url(`problem.json?${query({ model, task })}`), { cache: 'no-store' }).catch(() => undefined);
+      if (!response?.ok) {
+        return { model, message: `model "${model}": the editor's server offers no model store here (start the editor with \`vivify editor\`, which serves the one \`vivify models\` fills)`, remedy: 'unknown' };
+      }
+      return ((await response.json()) as { problem: ModelProblem | null }).problem ?? undefined;
+    },
+    /** Posts a file the user gave for `model`; resolves to what the store did (the CLI's lines), else rejects with its sentence. */
+    async importModelFile(model: string, task: string | undefined, file: UploadedFile): Promise<string[]> {
+      // A File goes as it is (streamed, not read into memory first).
+      const body = file instanceof Blob ? file : await file.arrayBuffer();
+      const response = await fetch(url(`import?${query({ model, task, file: file.name })}`), {
+        method: 'POST',
+        // Not a "simple" type: another site's page cannot post here without the server's leave, which it never gives.
+        headers: { 'Content-Type': 'application/octet-stream' },
+        body,
+      }).catch(() => undefined);
+      if (!response) throw new Error(`${file.name}: the editor's server cannot be reached to import it`);
+      if (!response.ok) throw new Error(await response.text());
+      return ((await response.json()) as { lines: string[] }).lines;
     },
     async fetchModel(ref: ModelFileRef): Promise<Uint8Array> {
       const response = await fetch(url(`${encodeURIComponent(ref.model)}/${encodeURIComponent(ref.file)}`));
-      if (!response.ok) throw new Error(`${ref.model}/${ref.file}: the editor's server answered ${response.status} (is it installed? \`vivify models pull ${ref.model}\`)`);
+      if (!response.ok) throw new Error(`${ref.model}/${ref.file}: the editor's server answered ${response.status}: ${await response.text()}`);
       return new Uint8Array(await response.arrayBuffer());
     },
   };

@@ -67,14 +67,15 @@ export function neededNodes(nodes: PlannedNode[], targets?: readonly string[]): 
 
 /** Every model the graph needs must be there before anything runs: a missing one is named with the way to get it. */
 export async function checkModels(nodes: PlannedNode[], host: Host): Promise<void> {
-  const ids = new Set(nodes.flatMap((node) => node.definition.models?.(node.params) ?? []));
-  const problems = (await Promise.all([...ids].map((id) => host.modelProblem(id)))).filter((problem) => problem !== undefined);
-  if (problems.length) throw new UsageError(problems.join('\n'));
-}
-
-/** `id` and the streaming nodes it depends on, in run order. */
-export function upstreamOf(id: string, streamingNodes: PlannedNode[]): PlannedNode[] {
-  return neededNodes(streamingNodes, [id]).needed;
+  // Each model once per task: what a node needs it for says how a model no catalog knows is made.
+  const needs = new Map<string, { model: string; task?: string }>();
+  for (const node of nodes) {
+    const task = node.definition.modelTask;
+    for (const model of node.definition.models?.(node.params) ?? []) needs.set(`${task ?? ''}\0${model}`, { model, task });
+  }
+  const problems = await Promise.all([...needs.values()].map((need) => host.modelProblem(need.model, need.task)));
+  const messages = problems.flatMap((problem) => (problem ? [problem.message] : []));
+  if (messages.length) throw new UsageError(messages.join('\n'));
 }
 
 export function gatherInputs(node: PlannedNode, values: Map<string, Outputs>): Record<string, never> {

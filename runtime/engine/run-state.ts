@@ -86,6 +86,7 @@ export class RunState {
   async call<T>(node: PlannedNode, frameIndex: number | undefined, work: () => Promise<T>): Promise<T> {
     if (this.signal.aborted) throw new CancelledError();
     const started = performance.now();
+    this.options.onNodeWork?.(node.id, true);
     try {
       return await untilAborted(work(), this.signal);
     } catch (error) {
@@ -94,6 +95,7 @@ export class RunState {
       if (error instanceof NodeRunError || error instanceof CancelledError || error instanceof UsageError) throw error;
       throw new NodeRunError(node.id, node.definition.type, frameIndex, error);
     } finally {
+      this.options.onNodeWork?.(node.id, false);
       this.nodeSeconds[node.id] = (this.nodeSeconds[node.id] ?? 0) + (performance.now() - started) / 1000;
     }
   }

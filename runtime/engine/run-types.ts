@@ -49,6 +49,11 @@ export interface RunOptions {
   onProgress?(progress: RunProgress): void;
   onWarning?(warning: RunWarning): void;
   /**
+   * A node starts (`working` true) or ends a piece of work: preparing, a frame, finishing. Several work at once in
+   * the pipeline; the editor highlights them.
+   */
+  onNodeWork?(nodeId: string, working: boolean): void;
+  /**
    * Sees every node's outputs as they are made (frame undefined for once-per-run nodes): viewers and exports. A
    * promise it returns is awaited before that frame goes on, so slow work here (writing files) holds the stream back
    * instead of piling up.

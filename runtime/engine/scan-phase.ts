@@ -1,5 +1,5 @@
 import { evaluateFrame } from './frame-evaluation.ts';
-import { gatherInputs, type Outputs, type Prepared, upstreamOf } from './plan.ts';
+import { gatherInputs, type Outputs, type Prepared } from './plan.ts';
 import type { RunState } from './run-state.ts';
 import type { Stream } from './stream-phase.ts';
 
@@ -14,17 +14,19 @@ export async function runScanPhase(run: RunState, stream: Stream, once: Map<stri
     if (!scan?.wanted(scanning.node.params, { singleFrame })) continue;
     const edge = scanning.node.incoming.find((e) => e.port === scan.input);
     if (!edge) continue;
-    const upstream = upstreamOf(edge.fromId, stream.nodes);
+    // What feeds the scanned input, short of nodes the cache holds whole (a redraw reads the driver's landmarks,
+    // without decoding the driver again).
+    const upstream = stream.scanUpstream(edge.fromId);
     const pass = new Map<string, Prepared>();
     try {
-      for (const node of upstream.filter((n) => !stream.isServed(n))) {
+      for (const node of upstream.filter((n) => !stream.isWhole(n))) {
         const context = run.context(node, true);
         pass.set(node.id, { node, context, state: await run.call(node, undefined, async () => node.definition.prepare?.(context, gatherInputs(node, once))) });
       }
       const total = run.timeline?.frameCount ?? 0;
       const started = performance.now();
       for (let index = 0; index < total; index++) {
-        const values = await evaluateFrame(run, upstream, { prepared: pass, served: (node, at) => stream.served(node, at) }, index, new Map(once));
+        const values = await evaluateFrame(run, upstream, { prepared: pass, served: (node, at) => stream.servedWhole(node, at) }, index, new Map(once));
         const value = values.get(edge.fromId)?.[edge.fromPort] as never;
         const frame = { index, time: index / (run.timeline?.fps ?? 1) };
         const verdict = await run.call(scanning.node, index, async () => scan.visit({ ...scanning.context, frame }, value, scanning.state));

@@ -11,7 +11,12 @@ import type { RunState } from './run-state.ts';
 export class Stream implements FrameSources {
   /** Prepared nodes in the order they were prepared (sources first); closed in reverse. */
   readonly prepared = new Map<string, Prepared>();
+  /** Nodes the frame cache serves in the render: neither prepared nor run there. */
   private readonly servedNodes = new Set<string>();
+  /** Nodes whose every frame of the range is cached: a scan reads them, and runs nothing upstream of them. */
+  private readonly wholeNodes = new Set<string>();
+  /** Served outputs, taken from the cache as the run opens: what the run's own frames evict meanwhile stays at hand. */
+  private readonly pinned = new Map<string, Map<number, Outputs>>();
 
   constructor(
     private readonly run: RunState,
@@ -23,13 +28,36 @@ export class Stream implements FrameSources {
     return `${this.keys.get(node.id)}#${this.run.settings.frames.start + index}`;
   }
 
-  /** Whether the frame cache holds every frame of the node, so that it is neither prepared nor run. */
+  /** Whether the frame cache serves the node in the render, so that it is neither prepared nor run there. */
   isServed(node: PlannedNode): boolean {
     return this.servedNodes.has(node.id);
   }
 
   served(node: PlannedNode, index: number): Outputs | undefined {
-    return this.isServed(node) ? (this.run.options.frameCache!.get(this.frameKey(node, index)) as Outputs) : undefined;
+    return this.isServed(node) ? this.pinned.get(node.id)?.get(index) : undefined;
+  }
+
+  /** Whether the cache holds every frame of the node: a scan reads it there instead of running it. */
+  isWhole(node: PlannedNode): boolean {
+    return this.wholeNodes.has(node.id);
+  }
+
+  /** A node's outputs as a scan sees them: from the cache where it holds every frame, else undefined (it runs). */
+  servedWhole(node: PlannedNode, index: number): Outputs | undefined {
+    return this.isWhole(node) ? this.pinned.get(node.id)?.get(index) : undefined;
+  }
+
+  /**
+   * The streaming nodes a scan runs to see `id`'s outputs over the whole range, in run order: `id` and what feeds
+   * it, stopping at nodes the cache holds whole (their frames are read, so what feeds them is not needed).
+   */
+  scanUpstream(id: string): PlannedNode[] {
+    const wanted = new Set([id]);
+    for (const node of [...this.nodes].reverse()) {
+      if (!wanted.has(node.id) || this.wholeNodes.has(node.id)) continue;
+      for (const edge of node.incoming) wanted.add(edge.fromId);
+    }
+    return this.nodes.filter((node) => wanted.has(node.id));
   }
 
   /**
@@ -41,13 +69,21 @@ export class Stream implements FrameSources {
     const { frameCache, renderOnly } = run.options;
     const range = run.settings.frames;
     if (frameCache) {
-      // With a frame cache, nodes whose every frame of the range is cached are served from it: never prepared or run.
+      // With a frame cache, nodes whose frames the run renders are cached are served from it: never prepared or run.
+      // A single frame needs only its own; a scan needs every frame (runtime/frame-cache.ts keeps small ones long).
+      const count = range.end! - range.start;
       for (const node of this.nodes) {
         keys.set(node.id, await run.call(node, undefined, async () => cacheKey(node, keys, await node.definition.cacheKey?.(run.context(node)))));
         // A node without outputs runs for what it does (writes a file), so it always runs.
-        let cached = Object.keys(node.definition.outputs).length > 0 && (!node.definition.timeline || frameCache.has(`${keys.get(node.id)}#timeline`));
-        for (let index = 0; cached && index < range.end! - range.start; index++) cached = frameCache.has(this.frameKey(node, index));
-        if (cached) this.servedNodes.add(node.id);
+        const cachable = Object.keys(node.definition.outputs).length > 0 && (!node.definition.timeline || frameCache.has(`${keys.get(node.id)}#timeline`));
+        if (!cachable) continue;
+        let whole = true;
+        for (let index = 0; whole && index < count; index++) whole = frameCache.has(this.frameKey(node, index));
+        const single = renderOnly !== undefined && renderOnly < count && frameCache.has(this.frameKey(node, renderOnly));
+        if (whole) this.wholeNodes.add(node.id);
+        if (whole || single) this.servedNodes.add(node.id);
+        const indices = whole ? Array.from({ length: count }, (_, index) => index) : single ? [renderOnly] : [];
+        if (indices.length > 0) this.pinned.set(node.id, new Map(indices.map((index) => [index, frameCache.get(this.frameKey(node, index)) as Outputs])));
       }
     }
     const prepare = async (node: PlannedNode) => {

@@ -4,15 +4,17 @@ import { type ProviderRequest, resolveProvider } from './execution-providers.ts'
 import { readImageFile } from './image-file.ts';
 import { createThreadedFaceDetector } from './mediapipe/threaded-face-detector.ts';
 import { checkOutputPath } from './output-file.ts';
-import { modelFilePath, modelProblem, resolveModelsDir } from '../../models/store/index.ts';
+import { findModelProblem, modelAliases, modelFilePath, resolveModelsDir } from '../../models/store/index.ts';
 import { openNodeModel } from './onnx-session.ts';
 import { openVideoFile } from './video-reader.ts';
 import { createVideoFileWriter } from './video-writer.ts';
 
 /** The host for the CLI: files on disk, ffmpeg processes for video, onnxruntime-node for models from the model store. */
-export function createNodeHost(options: { provider?: ProviderRequest; modelsDir?: string } = {}): Host {
+export function createNodeHost(options: { provider?: ProviderRequest; modelsDir?: string; onModelNote?: (message: string) => void } = {}): Host {
   const executionProvider = resolveProvider(options.provider ?? 'auto');
   const modelsDir = resolveModelsDir(options.modelsDir);
+  // A node's default id may name a family of trained models ("deepfakes"): the store says which one it stands for.
+  const modelId = modelAliases(modelsDir, options.onModelNote ?? ((message) => process.stderr.write(`vivify: ${message}\n`)));
   return {
     name: 'node',
     executionProvider,
@@ -25,7 +27,10 @@ export function createNodeHost(options: { provider?: ProviderRequest; modelsDir?
       return info ? `${info.size}:${info.mtimeMs}` : 'missing';
     },
     createFaceDetector: createThreadedFaceDetector,
-    modelProblem: (model) => modelProblem(modelsDir, model),
-    openModel: (ref) => openNodeModel(modelFilePath(modelsDir, ref.model, ref.file), `${ref.model}/${ref.file}`, executionProvider),
+    modelProblem: (model, task) => findModelProblem(modelsDir, modelId(model, { task }), task),
+    openModel: (ref) => {
+      const model = modelId(ref.model, { file: ref.file });
+      return openNodeModel(modelFilePath(modelsDir, model, ref.file), `${model}/${ref.file}`, executionProvider);
+    },
   };
 }

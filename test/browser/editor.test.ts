@@ -31,6 +31,12 @@ interface EditorHooks {
 const outDir = join(repoRoot, 'test', 'output', 'editor-build');
 let built: Promise<void> | undefined;
 
+/** Chooses a shared painting and driving video with the toolbar's file inputs. */
+async function chooseMedia(page: Page, painting: string, driver: string): Promise<void> {
+  await page.setInputFiles('input[data-input=source]', sharedMedia(`source/${painting}.jpg`));
+  await page.setInputFiles('input[data-input=driving]', sharedMedia(`driving/${driver}.mp4`));
+}
+
 async function servedEditor(): Promise<EditorServer> {
   built ??= buildEditor(outDir);
   await built;
@@ -72,8 +78,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     const page = await openEditor();
     expect(await hooks(page)).toBe(true);
     await page.selectOption('[data-testid=presets]', 'animate-painting');
-    await page.setInputFiles('input[data-input=source]', sharedMedia('source/s9.jpg'));
-    await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d18.mp4'));
+    await chooseMedia(page, 's9', 'd18');
     const nodes = await page.evaluate(() => Object.keys((window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document().nodes).length);
     const preset = JSON.parse(await readFile(join(repoRoot, 'presets/animate-painting.json'), 'utf8')) as GraphDocument;
     expect(nodes).toBe(Object.keys(preset.nodes).length);
@@ -130,8 +135,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
   it('exports MP4 with the audio, matching the CLI frame for frame, and gives the equivalent CLI command', async () => {
     const page = await openEditor();
     await page.selectOption('[data-testid=presets]', 'animate-painting');
-    await page.setInputFiles('input[data-input=source]', sharedMedia('source/s9.jpg'));
-    await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d18.mp4'));
+    await chooseMedia(page, 's9', 'd18');
     await page.check('[data-testid=export-range]');
     const [download] = await Promise.all([page.waitForEvent('download', { timeout: 240_000 }), page.click('[data-testid=export]')]);
     const exported = join(dir.path, 'editor-export.mp4');
@@ -253,8 +257,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     try {
       const page = await openEditor();
       await page.selectOption('[data-testid=presets]', 'reenact-painting');
-      await page.setInputFiles('input[data-input=source]', sharedMedia('source/s9.jpg'));
-      await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d20.mp4'));
+      await chooseMedia(page, 's9', 'd20');
       await page.click('[data-testid=preview]');
       await page.waitForFunction(() => document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 60_000 });
       expect(await page.textContent('[data-testid=status]')).toMatch(/needs model "liveportrait" .*fetch it with: vivify models pull liveportrait/);
@@ -368,8 +371,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the execution provider in Chro
     expect(provider).toBe('webgpu');
     expect(await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.renderer())).toBe('webgpu');
     await page.selectOption('[data-testid=presets]', 'animate-painting');
-    await page.setInputFiles('input[data-input=source]', sharedMedia('source/s5.jpg'));
-    await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d0.mp4'));
+    await chooseMedia(page, 's5', 'd0');
     await page.fill('[data-testid=frame-count]', '1');
     await page.dispatchEvent('[data-testid=frame-count]', 'change');
     await page.click('[data-testid=preview]');
@@ -383,5 +385,453 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the execution provider in Chro
   it('without WebGPU, wasm is chosen even when WebGPU is asked for', async () => {
     const { provider } = await providerIn([], '?provider=webgpu');
     expect(provider).toBe('wasm');
+  }, 120_000);
+});
+
+interface PreviewHooks extends EditorHooks {
+  previewing(): boolean;
+  working(): readonly string[];
+}
+
+// The preview runs in a worker (editor/runner): the page only shows frames. Measured with the 720x1280 Mona Lisa.
+describe.skipIf(!hasChromium || !hasSharedMedia)('the editor stays responsive while it previews (Chromium)', () => {
+  let dir: { path: string; remove: () => Promise<void> };
+  let server: EditorServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    server = await servedEditor();
+    browser = await launchChromium();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await dir?.remove();
+  });
+
+  const editor = (page: Page) => page.evaluate(() => (window as unknown as { vivifyEditor: PreviewHooks }).vivifyEditor.frames());
+  const previewDone = (page: Page, timeout: number) =>
+    page.waitForFunction(() => document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout });
+  const setFrames = async (page: Page, frames: number) => {
+    await page.fill('[data-testid=frame-count]', String(frames));
+    await page.dispatchEvent('[data-testid=frame-count]', 'change');
+  };
+
+  it('previews 300 frames without blocking the page, frames arriving as made; redraws stay quick after it; cancel stops at once', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}?provider=wasm`);
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined);
+    await page.selectOption('[data-testid=presets]', 'animate-painting');
+    await page.setInputFiles('input[data-input=source]', sharedMedia('source/s9.jpg'));
+    // d3 has 354 frames (d20, 175, is too short for 300).
+    await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d3.mp4'));
+    await setFrames(page, 300);
+    // Long tasks on the page's thread, from the click on: what makes a page freeze.
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      Object.assign(window, { longTasks: seen });
+      new PerformanceObserver((list) => seen.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask' });
+    });
+    const started = Date.now();
+    await page.click('[data-testid=preview]');
+    const samples: { seconds: number; frames: number; working: readonly string[]; label: string }[] = [];
+    while ((await page.textContent('[data-testid=preview]')) !== 'Preview') {
+      const sample = await page.evaluate(() => {
+        const hooks = (window as unknown as { vivifyEditor: PreviewHooks }).vivifyEditor;
+        return { frames: hooks.frames(), working: hooks.working(), label: document.querySelector('[data-testid=frame-label]')?.textContent ?? '' };
+      });
+      samples.push({ seconds: (Date.now() - started) / 1000, ...sample });
+      if (Date.now() - started > 240_000) throw new Error(`the preview did not end: ${JSON.stringify(samples.at(-1))}`);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    const seconds = (Date.now() - started) / 1000;
+    expect(await page.textContent('[data-testid=status]')).toContain('previewed 300 frames');
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    const over = longTasks.filter((duration) => duration > 100);
+    const worst = Math.round(Math.max(0, ...longTasks));
+    console.log(`editor: 300 frames of 720x1280 previewed in ${seconds.toFixed(1)} s; long tasks over 50 ms: ${longTasks.length}, over 100 ms: ${over.length}, worst ${worst} ms`);
+    console.log(`editor: frames made by time: ${samples.filter((_, index) => index % 4 === 0).map((sample) => `${sample.seconds.toFixed(1)}s:${sample.frames}`).join(' ')}`);
+    // The target is none over 100 ms, which holds on this machine at rest (the page used to freeze for 1 to 4 s at a
+    // time). What is left is the compositor reading the viewer's WebGL canvas back (no GPU here), which stretches to
+    // 100-250 ms when other work crowds the two cores: the count is reported, and no freeze is allowed.
+    expect(worst).toBeLessThan(400);
+    // Frames arrive as they are made: many counts seen on the way, none a big jump (not in bursts).
+    const counts = samples.map((sample) => sample.frames).filter((count) => count > 0 && count < 300);
+    expect(new Set(counts).size).toBeGreaterThanOrEqual(8);
+    const jumps = samples.slice(1).map((sample, index) => sample.frames - samples[index]!.frames);
+    expect(Math.max(...jumps)).toBeLessThan(60);
+    // The label tells the frame, the speed and the time left; the nodes working are named.
+    expect(samples.some((sample) => /frame \d+\/300 · [\d.]+ fps · (\d+ min )?\d+ s left/.test(sample.label))).toBe(true);
+    expect(samples.some((sample) => sample.working.includes('f2f') || sample.working.includes('blend'))).toBe(true);
+
+    // Redraws after the long preview: the driver's landmarks are kept for every frame, so only the shown frame is made.
+    await page.evaluate(() => (window as unknown as { vivifyEditor: PreviewHooks }).vivifyEditor.select('f2f'));
+    const redraws: number[] = [];
+    for (const value of ['1.2', '1.4', '1.6', '1.8', '2']) {
+      await page.fill('[data-param=expression] input[type=number]', value);
+      await page.dispatchEvent('[data-param=expression] input[type=number]', 'change');
+      await page.waitForFunction(
+        (previous) => {
+          const ms = (window as unknown as { vivifyEditor: PreviewHooks }).vivifyEditor.refreshMs();
+          return ms !== undefined && ms !== previous;
+        },
+        redraws.at(-1),
+        { timeout: 30_000 },
+      );
+      redraws.push(Math.round((await page.evaluate(() => (window as unknown as { vivifyEditor: PreviewHooks }).vivifyEditor.refreshMs()))!));
+    }
+    const median = [...redraws].sort((a, b) => a - b)[2]!;
+    console.log(`editor: redraw after a 300-frame preview: median ${median} ms (${redraws.join(', ')})`);
+    expect(median).toBeLessThanOrEqual(150);
+    // The page let go of the oldest frames (it keeps about 1 GB of them); scrubbing back makes one again.
+    expect(await page.evaluate(() => (window as unknown as { vivifyEditor: PreviewHooks }).vivifyEditor.frame(0))).toBeUndefined();
+    await page.fill('[data-testid=scrub]', '0');
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor: PreviewHooks }).vivifyEditor.frame(0) !== undefined, undefined, { timeout: 30_000 });
+
+    // Cancel: the preview stops at once, and no frame comes after.
+    await page.click('[data-testid=preview]');
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor: PreviewHooks }).vivifyEditor.frames() >= 10, undefined, { timeout: 60_000 });
+    const asked = Date.now();
+    await page.click('[data-testid=cancel-preview]');
+    await previewDone(page, 5_000);
+    const stopped = Date.now() - asked;
+    const made = await editor(page);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(await editor(page)).toBe(made);
+    console.log(`editor: cancel took ${stopped} ms (${made} frames made)`);
+    expect(stopped).toBeLessThan(1_000);
+    expect(await page.textContent('[data-testid=status]')).toContain(`preview cancelled after ${made} frames`);
+    await page.close();
+  }, 300_000);
+
+  it('refuses a graph with problems, naming the first and selecting its node; a failed preview says why plainly and clears the viewer', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}?provider=wasm`);
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined);
+    await page.selectOption('[data-testid=presets]', 'passthrough');
+    await page.setInputFiles('input[data-input=driving]', sharedMedia('driving/d0.mp4'));
+    await setFrames(page, 3);
+    await page.click('[data-testid=preview]');
+    await previewDone(page, 60_000);
+    const spread = async () => {
+      const stats = await sharp(await page.locator('[data-testid=viewer-canvas]').screenshot()).stats();
+      return Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev));
+    };
+    expect(await spread()).toBeGreaterThan(20);
+
+    // The same graph without its driver: the run fails, in a sentence, and the viewer shows nothing of the last one.
+    await page.selectOption('[data-testid=presets]', 'passthrough');
+    await page.click('[data-testid=preview]');
+    await previewDone(page, 60_000);
+    const status = (await page.textContent('[data-testid=status]')) ?? '';
+    expect(status).toContain('node "drive" (driving-video) failed: (no file): not loaded in the editor; drop or pick the file first');
+    expect(status).not.toMatch(/TypeError|Cannot read|undefined/);
+    expect(await spread()).toBeLessThan(3);
+
+    const broken = (await readFile(join(repoRoot, 'presets/animate-painting.json'), 'utf8')).replace('"smoothing": false', '"smoothing": "yes"');
+    const file = join(dir.path, 'broken.json');
+    await writeFile(file, broken);
+    await page.setInputFiles('[data-testid=open-graph]', file);
+    await page.click('[data-testid=preview]');
+    expect(await page.textContent('[data-testid=status]')).toContain('cannot preview: node "driveFace" (smoothing): expected true or false');
+    expect(await page.textContent('[data-testid=inspector] h2')).toContain('driveFace');
+    await page.close();
+  }, 120_000);
+});
+
+interface FirstHourHooks extends EditorHooks {
+  redraws(): number;
+  canUndo(): boolean;
+  fit(): void;
+  layout(): { width: number; height: number; nodes: Record<string, { box: [number, number, number, number]; file?: string; picture?: [number, number, number, number] }> };
+}
+
+// What a newcomer meets in the first hour (issue 15): screenshots of each step go to test/output/editor-first-hour/.
+describe.skipIf(!hasChromium || !hasSharedMedia)("the editor's first hour in Chromium", () => {
+  const shots = join(repoRoot, 'test', 'output', 'editor-first-hour');
+  let dir: { path: string; remove: () => Promise<void> };
+  let server: EditorServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    dir = await makeTempDir();
+    await mkdir(shots, { recursive: true });
+    server = await servedEditor();
+    browser = await launchChromium();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await dir?.remove();
+  });
+
+  const editor = <T,>(page: Page, read: (hooks: FirstHourHooks) => T) =>
+    page.evaluate(`(${read.toString()})(window.vivifyEditor)`) as Promise<T>;
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(shots, name) });
+
+  async function firstVisit(): Promise<Page> {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(`${server.url}?provider=wasm`);
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor?: FirstHourHooks }).vivifyEditor?.layout() !== undefined, undefined, { timeout: 30_000 });
+    expect(errors).toEqual([]);
+    return page;
+  }
+
+  /** Whether every node is drawn wholly inside the canvas. */
+  const allInView = (layout: ReturnType<FirstHourHooks['layout']>) =>
+    Object.values(layout.nodes).every(({ box: [x, y, width, height] }) => x >= 0 && y >= 0 && x + width <= layout.width && y + height <= layout.height);
+
+  it('opens the painting graph ready to run, every node in view, asking for a painting and a video; F fits it again; a favicon', async () => {
+    const page = await firstVisit();
+    const preset = JSON.parse(await readFile(join(repoRoot, 'presets/animate-painting.json'), 'utf8')) as GraphDocument;
+    expect(await editor(page, (hooks) => hooks.document())).toEqual(preset);
+    // Opening is not an edit: nothing to undo.
+    expect(await editor(page, (hooks) => hooks.canUndo())).toBe(false);
+    const layout = await editor(page, (hooks) => hooks.layout());
+    expect(Object.keys(layout.nodes).sort()).toEqual(Object.keys(preset.nodes).sort());
+    expect(allInView(layout)).toBe(true);
+    const hint = (await page.textContent('[data-testid=start-hint]')) ?? '';
+    expect(hint).toMatch(/A painting or portrait: choose a painting….*A video of someone talking: choose a driving video…/);
+    expect(await page.isVisible('[data-testid=use-webcam]')).toBe(true);
+    expect(await page.isDisabled('[data-testid=start-preview]')).toBe(true);
+    await shot(page, '01-first-open.png');
+
+    // Zoomed in, the output node leaves the view; F (the canvas has the keyboard) fits the graph again.
+    const canvas = (await page.locator('[data-testid=graph-canvas]').boundingBox())!;
+    await page.mouse.move(canvas.x + 100, canvas.y + 100);
+    for (let step = 0; step < 6; step++) await page.mouse.wheel(0, -200);
+    await expect.poll(async () => allInView(await editor(page, (hooks) => hooks.layout()))).toBe(false);
+    await page.focus('[data-testid=graph-canvas]');
+    await page.keyboard.press('f');
+    expect(allInView(await editor(page, (hooks) => hooks.layout()))).toBe(true);
+    expect(await page.getAttribute('[data-testid=fit]', 'title')).toMatch(/\(F or \.\)/);
+
+    const icon = await page.getAttribute('link[rel=icon]', 'href');
+    const served = await page.request.get(new URL(icon!, page.url()).href);
+    expect([served.status(), served.headers()['content-type']]).toEqual([200, 'image/svg+xml']);
+    expect(await served.text()).toContain('<svg');
+    await page.close();
+  }, 120_000);
+
+  it('drags a slider smoothly with the mouse, keeping its focus; arrow keys step it; a drag is one undo step', async () => {
+    const page = await firstVisit();
+    await page.evaluate(() => (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.select('f2f'));
+    const slider = page.locator('[data-param=expression] input[type=range]');
+    const expression = () => editor(page, (hooks) => hooks.param('f2f', 'expression') as number | undefined);
+    const box = (await slider.boundingBox())!;
+    // The thumb sits mid-track (1 of 0 to 2); press on it and drag right in small steps.
+    const y = box.y + box.height / 2;
+    let x = box.x + box.width / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    const seen: (number | undefined)[] = [];
+    for (let step = 0; step < 10; step++) {
+      x += 5;
+      await page.mouse.move(x, y);
+      seen.push(await expression());
+      // The same element keeps the focus all along: it was not made anew by the edit.
+      expect(await slider.evaluate((element) => element === document.activeElement)).toBe(true);
+    }
+    await page.mouse.up();
+    await shot(page, '02-slider-dragged.png');
+    const values = seen.filter((value): value is number => value !== undefined);
+    // It moved with the pointer, step after step, not once.
+    expect(new Set(values).size).toBeGreaterThanOrEqual(8);
+    expect(values.every((value, index) => index === 0 || value > values[index - 1]!)).toBe(true);
+    const dragged = values.at(-1)!;
+
+    // A second later (a new undo step), the arrow keys step it, again and again, keeping the focus.
+    await page.waitForTimeout(1_100);
+    for (let press = 1; press <= 3; press++) {
+      await page.keyboard.press('ArrowRight');
+      expect(await expression()).toBeCloseTo(dragged + 0.02 * press, 5);
+    }
+    expect(await slider.evaluate((element) => element === document.activeElement)).toBe(true);
+    await page.click('text=Undo');
+    expect(await expression()).toBe(dragged);
+    await page.click('text=Undo');
+    expect(await expression()).toBeUndefined();
+    await page.close();
+  }, 120_000);
+
+  it('redraws the shown frame while a slider is dragged, the newest value winning rather than a redraw per step', async () => {
+    const page = await firstVisit();
+    // d18's mouth is wide open by frame 29, the frame shown when the preview ends (frame 0 is the painting itself).
+    await chooseMedia(page, 's5', 'd18');
+    await page.click('[data-testid=start-preview]');
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.frames() === 30 && document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 150_000 });
+    const checksum = () => page.evaluate(() => Array.from((window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.frame(29)!.data).reduce((a, b) => (a * 31 + b) % 1_000_003, 0));
+    const before = await checksum();
+    await page.evaluate(() => (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.select('f2f'));
+    const box = (await page.locator('[data-param=mouth] input[type=range]').boundingBox())!;
+    const redrawsBefore = await editor(page, (hooks) => hooks.redraws());
+    const y = box.y + box.height / 2;
+    let x = box.x + box.width / 2;
+    await page.mouse.move(x, y);
+    await page.mouse.down();
+    const steps = 20;
+    for (let step = 0; step < steps; step++) {
+      x += 4;
+      await page.mouse.move(x, y);
+    }
+    await page.mouse.up();
+    const mouth = await editor(page, (hooks) => hooks.param('f2f', 'mouth') as number);
+    expect(mouth).toBeGreaterThan(1.2);
+    // Settled: the frame shown was made again, after the last step.
+    await expect.poll(checksum, { timeout: 30_000 }).not.toBe(before);
+    await page.waitForTimeout(1_500);
+    const redraws = (await editor(page, (hooks) => hooks.redraws())) - redrawsBefore;
+    console.log(`editor: a ${steps}-step slider drag made ${redraws} redraws`);
+    expect(redraws).toBeGreaterThanOrEqual(1);
+    expect(redraws).toBeLessThanOrEqual(steps);
+    await shot(page, '03-drag-redrawn.png');
+
+    // Steps faster than a redraw (twenty in one go) are not queued: one redraw, then one more of the last value.
+    const dragged = await checksum();
+    const burstFrom = await editor(page, (hooks) => hooks.redraws());
+    await page.locator('[data-param=mouth] input[type=range]').evaluate((slider: HTMLInputElement) => {
+      for (let step = 0; step < 20; step++) {
+        slider.value = String(1.98 - step * 0.04);
+        slider.dispatchEvent(new Event('input', { bubbles: true }));
+      }
+    });
+    expect(await editor(page, (hooks) => hooks.param('f2f', 'mouth'))).toBeCloseTo(1.22, 5);
+    await expect.poll(checksum, { timeout: 30_000 }).not.toBe(dragged);
+    await page.waitForTimeout(1_500);
+    expect((await editor(page, (hooks) => hooks.redraws())) - burstFrom).toBeLessThanOrEqual(2);
+    await page.close();
+  }, 240_000);
+
+  it('names the chosen files in the toolbar and draws them on their nodes; a picture dropped on an empty editor starts a graph', async () => {
+    const page = await firstVisit();
+    await chooseMedia(page, 's9', 'd0');
+    const toolbar = (await page.textContent('.toolbar .inputs')) ?? '';
+    expect(toolbar).toContain('s9.jpg');
+    expect(toolbar).toContain('d0.mp4');
+    expect(toolbar).not.toContain('No file chosen');
+    // The thumbnails are made in the background: wait until both are drawn.
+    await page.waitForFunction(() => {
+      const { nodes } = (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.layout();
+      return nodes.paint?.picture !== undefined && nodes.drive?.picture !== undefined;
+    }, undefined, { timeout: 30_000 });
+    const { nodes } = await editor(page, (hooks) => hooks.layout());
+    expect([nodes.paint!.file, nodes.drive!.file]).toEqual(['s9.jpg', 'd0.mp4']);
+    const canvas = (await page.locator('[data-testid=graph-canvas]').boundingBox())!;
+    for (const id of ['paint', 'drive']) {
+      const [x, y, width, height] = nodes[id]!.picture!;
+      // The Mona Lisa is about 40 pixels wide at the fitted scale: the picture's pixels, not a flat box.
+      const pixels = await page.screenshot({ clip: { x: canvas.x + x + 1, y: canvas.y + y + 1, width: width - 2, height: height - 2 } });
+      const stats = await sharp(pixels).stats();
+      expect(Math.max(...stats.channels.slice(0, 3).map((channel) => channel.stdev))).toBeGreaterThan(20);
+    }
+    expect(await page.locator('[data-testid=start-hint] li.done').count()).toBe(2);
+    expect(await page.isEnabled('[data-testid=start-preview]')).toBe(true);
+    await shot(page, '04-files-chosen.png');
+
+    // An empty graph, then a picture dropped anywhere: it becomes the painting node, named as the graph's source.
+    const empty = join(dir.path, 'empty.json');
+    await writeFile(empty, JSON.stringify({ format: 'vivify.graph', version: 1, meta: {}, nodes: {}, edges: [], inputs: {}, models: [] }));
+    await page.setInputFiles('[data-testid=open-graph]', empty);
+    await page.waitForFunction(() => Object.keys((window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.document().nodes).length === 0);
+    const bytes = (await readFile(sharedMedia('source/s5.jpg'))).toString('base64');
+    const transfer = await page.evaluateHandle((data) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 's5.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    }, bytes);
+    await page.dispatchEvent('[data-testid=graph-canvas]', 'drop', { dataTransfer: transfer });
+    const document = await editor(page, (hooks) => hooks.document());
+    expect([document.nodes.paint?.type, document.nodes.paint?.params.path, document.inputs]).toEqual(['source-image', 's5.jpg', { source: 'paint.path' }]);
+    expect(await page.textContent('.toolbar .inputs')).toContain('s5.jpg');
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.layout().nodes.paint?.picture !== undefined, undefined, { timeout: 30_000 });
+    await shot(page, '05-dropped-on-empty.png');
+    await page.close();
+  }, 120_000);
+
+  it('a broken graph file opens nothing: the graph and its undo stay, and one message names the file and the problem until the next action', async () => {
+    const page = await firstVisit();
+    await page.evaluate(() => (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.select('f2f'));
+    await page.fill('[data-param=eyes] input[type=number]', '1.5');
+    await page.dispatchEvent('[data-param=eyes] input[type=number]', 'change');
+    const before = await editor(page, (hooks) => hooks.document());
+    const broken = join(dir.path, 'half-saved.json');
+    await writeFile(broken, (await readFile(join(repoRoot, 'presets/animate-painting.json'), 'utf8')).slice(0, 300));
+    await page.setInputFiles('[data-testid=open-graph]', broken);
+    await page.waitForFunction(() => (document.querySelector('[data-testid=status-message]')?.textContent ?? '') !== '');
+    const message = await page.textContent('[data-testid=status-message]');
+    expect(message).toMatch(/^half-saved\.json was not opened: not valid JSON: .* at line \d+, column \d+; the graph shown is unchanged$/);
+    expect(await editor(page, (hooks) => hooks.document())).toEqual(before);
+    expect(await editor(page, (hooks) => hooks.canUndo())).toBe(true);
+    await shot(page, '06-broken-file.png');
+    // The message stays until the next action; Undo (that action) still undoes the edit made before.
+    await page.waitForTimeout(500);
+    expect(await page.textContent('[data-testid=status-message]')).toBe(message);
+    await page.click('text=Undo');
+    expect(await editor(page, (hooks) => hooks.param('f2f', 'eyes'))).toBeUndefined();
+    expect(await page.textContent('[data-testid=status-message]')).toBe('');
+    await page.close();
+  }, 120_000);
+
+  it('adds palette nodes at free places near the middle of the view, none on another', async () => {
+    const page = await firstVisit();
+    for (const type of ['blend', 'blend', 'landmark-overlay', 'blend', 'landmark-overlay', 'face-landmarks']) await page.click(`[data-testid=palette] button[data-type=${type}]`);
+    const { nodes, width, height } = await editor(page, (hooks) => hooks.layout());
+    const added = ['blend2', 'blend3', 'blend4', 'landmarkOverlay', 'landmarkOverlay2', 'faceLandmarks'];
+    expect(Object.keys(nodes)).toEqual(expect.arrayContaining(added));
+    const overlap = (a: number[], b: number[]) => a[0]! < b[0]! + b[2]! && b[0]! < a[0]! + a[2]! && a[1]! < b[1]! + b[3]! && b[1]! < a[1]! + a[3]!;
+    for (const id of added) {
+      for (const [other, { box }] of Object.entries(nodes)) if (other !== id) expect(overlap(nodes[id]!.box, box), `${id} on ${other}`).toBe(false);
+      // Near the middle: within the view.
+      const [x, y, w, h] = nodes[id]!.box;
+      expect(x >= 0 && y >= 0 && x + w <= width && y + h <= height, `${id} in view`).toBe(true);
+    }
+    await shot(page, '07-palette-nodes.png');
+    await page.close();
+  }, 120_000);
+});
+
+// A missing model is marked on its node as soon as its graph opens, with the remedy the CLI gives.
+describe.skipIf(!hasChromium)('missing models in Chromium', () => {
+  let store: { path: string; remove: () => Promise<void> };
+  let server: EditorServer;
+  let browser: Browser;
+  const previousStore = process.env.VIVIFY_MODELS_DIR;
+
+  beforeAll(async () => {
+    store = await makeTempDir();
+    // The server reads the store where the CLI does, on each request: an empty one of this test's own.
+    process.env.VIVIFY_MODELS_DIR = store.path;
+    server = await servedEditor();
+    browser = await launchChromium();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await store?.remove();
+    if (previousStore === undefined) delete process.env.VIVIFY_MODELS_DIR;
+    else process.env.VIVIFY_MODELS_DIR = previousStore;
+  });
+
+  it('marks the DeepFakes node of the face swap preset with the train command, not a pull', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    await page.goto(`${server.url}?provider=wasm`);
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined, undefined, { timeout: 30_000 });
+    await page.selectOption('[data-testid=presets]', 'deepfakes-swap');
+    type Badges = Record<string, { text: string; tone: string; detail: string }>;
+    const badges = () => page.evaluate(() => (window as unknown as { vivifyEditor: { modelBadges(): Badges } }).vivifyEditor.modelBadges());
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor: { modelBadges(): Badges } }).vivifyEditor.modelBadges().swap !== undefined, undefined, { timeout: 30_000 });
+    const marks = await badges();
+    expect(Object.keys(marks)).toEqual(['swap']);
+    expect(marks.swap).toMatchObject({ text: 'model missing: vivify train deepfakes', tone: 'error' });
+    expect(marks.swap!.detail).toContain('vivify train deepfakes --a <faces> --b <faces> --out <dir> --name deepfakes');
+    expect(marks.swap!.detail).not.toContain('models pull');
+    // What the canvas draws: the mark above the node's title (for people to look at).
+    await page.waitForTimeout(300);
+    await mkdir(join(repoRoot, 'test', 'output'), { recursive: true });
+    await page.screenshot({ path: join(repoRoot, 'test', 'output', 'editor-missing-model.png') });
+    await page.close();
   }, 120_000);
 });

@@ -143,6 +143,6 @@ export const memoryHost: Host = {
   createVideoWriter: () => Promise.reject(new Error('no files in memory tests')),
   fileIdentity: async (path) => path,
   createFaceDetector: () => Promise.reject(new Error('no landmarker in memory tests')),
-  modelProblem: async (model) => `no model ${model} in memory tests`,
+  modelProblem: async (model) => ({ model, message: `no model ${model} in memory tests`, remedy: 'unknown' }),
   openModel: () => Promise.reject(new Error('no models in memory tests')),
 };

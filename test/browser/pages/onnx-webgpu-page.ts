@@ -63,5 +63,5 @@ function base64(values: Float32Array): string {
   return btoa(text);
 }
 
-Object.assign(window, { onnxPage: { runOpened, runUnrewritten, adapterInfo, problem: store.problem } });
+Object.assign(window, { onnxPage: { runOpened, runUnrewritten, adapterInfo, problem: async (id: string) => (await store.modelProblem(id))?.message } });
 document.title = 'ready';
