@@ -7,14 +7,21 @@ import { createBrowserVideo } from '../runtime/browser/browser-video.ts';
 import type { FfmpegWasm } from '../runtime/browser/ffmpeg-wasm.ts';
 import { describeModelUse } from '../runtime/executor.ts';
 import { editorAssets } from './editor-assets.ts';
-import { createEditorSession } from './session/editor-session.ts';
+import { pacedViewer } from './preview/paced-viewer.ts';
+import { createWorkerRunner } from './runner/worker-runner.ts';
+import { workerSetup } from './runner/worker-setup.ts';
+import { createEditorSession, eta } from './session/editor-session.ts';
 import { keyAction } from './session/keymap.ts';
-import { builtInPresets } from './state/built-in-presets.ts';
-import { problemNode } from './state/graph-file.ts';
+import { builtInPresets, defaultPreset, webcamPreset } from './state/built-in-presets.ts';
+import { newestWins } from './state/newest-wins.ts';
 import { recentGraphs, rememberGraph } from './state/recent-graphs.ts';
+import { carriesGraph } from './state/share-link.ts';
 import { GraphCanvas, type GraphCanvasHandle } from './ui/graph-canvas.tsx';
 import { Palette } from './ui/palette.tsx';
 import { Inspector } from './ui/inspector.tsx';
+import { InputPickers } from './ui/input-pickers.tsx';
+import { StartHint } from './ui/start-hint.tsx';
+import { StatusBar } from './ui/status-bar.tsx';
 import { Viewer, type ViewerHandle } from './ui/viewer.tsx';
 
 export interface AppProps {
@@ -34,17 +41,20 @@ export function App(props: AppProps) {
   });
   let viewer: ViewerHandle | undefined;
   let canvas: GraphCanvasHandle | undefined;
+  // The viewer mounts after the session is made: calls before then have nothing to draw on.
+  const shown = pacedViewer({
+    show: (frame) => viewer?.show(frame),
+    setInset: (image) => viewer?.setInset(image),
+    setBefore: (image) => viewer?.setBefore(image),
+  });
   const session = createEditorSession({
     registry: createRegistry(),
     host,
+    // Graphs run in a worker, so the page never waits on a frame; `?runner=page` runs them here instead (to compare).
+    runner: new URLSearchParams(location.search).get('runner') === 'page' ? undefined : createWorkerRunner({ files, setup: workerSetup(props.executionProvider, document.baseURI) }),
     files,
     recent: { list: recentGraphs, remember: rememberGraph },
-    // The viewer mounts after the session is made: calls before then have nothing to draw on.
-    viewer: {
-      show: (frame) => viewer?.show(frame),
-      setInset: (image) => viewer?.setInset(image),
-      setBefore: (image) => viewer?.setBefore(image),
-    },
+    viewer: shown,
     download,
     copy: (text) => void navigator.clipboard?.writeText(text).catch(() => undefined),
   });
@@ -59,8 +69,17 @@ export function App(props: AppProps) {
     setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
   }
 
-  // An edit redraws the shown frame (the session's refresh; newest edit wins).
-  createEffect(on(store.document, () => void session.refresh(), { defer: true }));
+  // An edit redraws the shown frame. A slider's drag makes an edit per step: while a redraw runs, the steps fold into
+  // one more redraw of the newest document, never a queue of one per step.
+  const webcamGraph = webcamPreset?.text;
+  let redraws = 0;
+  const redraw = newestWins(() => {
+    redraws++;
+    return session.refresh();
+  });
+  createEffect(on(store.document, () => void redraw(), { defer: true }));
+  // Whether the graph's models are installed, asked on open and whenever a node comes to need another one.
+  createEffect(on(store.document, () => void session.models.check()));
 
   function onDrop(event: DragEvent) {
     event.preventDefault();
@@ -78,11 +97,28 @@ export function App(props: AppProps) {
     else canvas?.duplicate();
   };
   onMount(() => {
+    // An empty picture drawn at load: the viewer's first draw (shaders, the canvas's first read-back) then costs the
+    // first preview frame nothing.
+    shown.clear();
     window.addEventListener('keydown', onKey, true);
+    // Back from a terminal where a model was pulled or trained: its mark goes.
+    window.addEventListener('focus', () => void session.models.recheck());
     void session.loadRecent();
-    session.openLink(location.hash);
+    // A first visit opens a graph ready to run (the start hint asks for its files); a shared link opens its own.
+    if (carriesGraph(location.hash)) openShared();
+    else store.open(defaultPreset.text);
   });
   onCleanup(() => window.removeEventListener('keydown', onKey, true));
+
+  /** The graph a shared link carries; a link cut short or mangled in passing opens the default graph, saying so. */
+  function openShared() {
+    try {
+      session.openLink(location.hash);
+    } catch {
+      store.open(defaultPreset.text);
+      session.setMessage('the shared link is damaged (cut short?): its graph could not be read, so the default graph is open');
+    }
+  }
 
   // What end-to-end tests read: the document and problems as the editor holds them, and the frames it showed.
   Object.assign(window, {
@@ -97,6 +133,13 @@ export function App(props: AppProps) {
       select: (id: string) => store.select(id),
       param: (nodeId: string, name: string) => store.document().nodes[nodeId]?.params[name],
       refreshMs: () => session.refreshMs(),
+      redraws: () => redraws,
+      layout: () => canvas?.layout(),
+      fit: () => canvas?.fit(),
+      canUndo: () => store.historySize().undo > 0,
+      previewing: () => session.previewing(),
+      working: () => session.working(),
+      modelBadges: () => Object.fromEntries(session.models.badges()),
     },
   });
 
@@ -134,29 +177,21 @@ export function App(props: AppProps) {
         <button type="button" onClick={() => session.share(location.href)} data-testid="share">Share</button>
         <button type="button" onClick={() => store.undo()} disabled={store.historySize().undo === 0} title="Ctrl+Z">Undo</button>
         <button type="button" onClick={() => store.redo()} disabled={store.historySize().redo === 0} title="Ctrl+Shift+Z">Redo</button>
-        <span class="inputs">
-          <For each={session.graphInputs()}>
-            {([name, target]) => (
-              <label class="graph-input" title={`sets ${target}`}>
-                {name}:
-                <input
-                  type="file"
-                  data-input={name}
-                  onChange={(e) => {
-                    const file = e.currentTarget.files?.[0];
-                    if (file) session.setInputFile(name, file);
-                  }}
-                />
-              </label>
-            )}
-          </For>
-        </span>
+        <InputPickers store={store} registry={registry} pick={session.setInputFile} />
+        <button type="button" onClick={() => canvas?.fit()} title="Fit the whole graph in view (F or .)" data-testid="fit">
+          Fit
+        </button>
         <label>
           frames <input type="number" min="1" max="100000" value={session.frameCount()} onChange={(e) => session.setFrameCount(Math.max(1, Number(e.currentTarget.value)))} data-testid="frame-count" />
         </label>
         <button type="button" data-testid="preview" onClick={() => void session.preview()} title="Ctrl+Enter">
           {session.previewing() ? 'Restart' : 'Preview'}
         </button>
+        <Show when={session.previewing()}>
+          <button type="button" data-testid="cancel-preview" onClick={() => session.cancelPreview()}>
+            Cancel
+          </button>
+        </Show>
         <Show
           when={session.exporting()}
           fallback={
@@ -196,7 +231,7 @@ export function App(props: AppProps) {
       </header>
       <main class="panes">
         <Palette registry={registry} onAdd={(type) => canvas?.add(type)} />
-        <GraphCanvas store={store} registry={registry} notify={session.setMessage} ref={(handle) => (canvas = handle)} />
+        <GraphCanvas store={store} registry={registry} notify={session.setMessage} badges={session.models.badges} file={(name) => (files.has(name) ? files.get(name) : undefined)} ref={(handle) => (canvas = handle)} />
         <section class="right">
           <Viewer ref={(handle) => (viewer = handle)} preference={host.executionProvider === 'webgpu' ? 'webgpu' : 'webgl'} />
           <div class="scrub">
@@ -208,7 +243,11 @@ export function App(props: AppProps) {
               <input type="checkbox" checked={session.overlay()} onChange={(e) => session.setOverlay(e.currentTarget.checked)} data-testid="overlay" /> landmarks
             </label>
             <span data-testid="frame-label">
-              frame {session.shownFrame()} · {session.progress().fps.toFixed(1)} fps · {host.executionProvider}
+              {session.previewing() ? `frame ${session.progress().frame}/${session.progress().total}` : `frame ${session.shownFrame()}`} · {session.progress().fps.toFixed(1)} fps
+              {session.previewing() ? eta(session.progress().etaSeconds) : ''} · {host.executionProvider}
+              <Show when={session.working().length > 0}>
+                {' '}· <span data-testid="working">running {session.working().join(', ')}</span>
+              </Show>
               <Show when={session.refreshMs() !== undefined}>
                 {' '}· <span data-testid="refresh-ms">redrawn in {Math.round(session.refreshMs()!)} ms</span>
               </Show>
@@ -219,29 +258,25 @@ export function App(props: AppProps) {
               <For each={session.modelUses()}>{(use) => <li>{describeModelUse(use)}</li>}</For>
             </ul>
           </Show>
+          <StartHint
+            store={store}
+            registry={registry}
+            showing={() => session.framesReady() > 0 || session.previewing() || session.exporting()}
+            pick={session.setInputFile}
+            preview={() => void session.preview()}
+            useWebcam={webcamGraph === undefined ? undefined : () => store.open(webcamGraph)}
+          />
           <Inspector store={store} registry={registry} addFile={session.addFile} />
         </section>
       </main>
-      <footer class="status" data-testid="status">
-        <span>{session.message()}</span>
-        <Show when={session.command()}>
-          <code data-testid="cli-command">{session.command()}</code>
-        </Show>
-        <Show when={session.shared()}>
-          <input class="share-link" readonly value={session.shared()} data-testid="share-link" />
-        </Show>
-        <Show when={store.problems().length > 0}>
-          <ul class="all-problems" data-testid="problems">
-            <For each={store.problems()}>
-              {(problem) => (
-                <li data-node={problemNode(problem) ?? ''} onClick={() => store.select(problemNode(problem))}>
-                  <code>{problem.path}</code> {problem.message}
-                </li>
-              )}
-            </For>
-          </ul>
-        </Show>
-      </footer>
+      <StatusBar
+        message={session.message}
+        clear={() => session.setMessage('')}
+        command={session.command}
+        shared={session.shared}
+        problems={store.problems}
+        select={store.select}
+      />
     </div>
   );
 }

@@ -14,6 +14,7 @@ export interface ExportOptions {
   frames: { start: number; end?: number };
   signal: AbortSignal;
   onProgress(progress: RunProgress): void;
+  onNodeWork?(nodeId: string, working: boolean): void;
 }
 
 /** Output nodes the export writes, with the file name each gets in the page (the graph's own, or one from its title). */
@@ -46,6 +47,7 @@ export async function runExport(document: GraphDocument, options: ExportOptions)
       // A new export replaces the previous one of the same name: the editor keeps no history of files.
       settings: { frames: options.frames, overwrite: true },
       onProgress: options.onProgress,
+      onNodeWork: options.onNodeWork,
     },
   );
   return { summary, files: targets.map((target) => target.name) };

@@ -3,7 +3,8 @@ import { LGraph } from '@comfyorg/litegraph';
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../../nodes/index.ts';
 import { loadGraph } from '../../runtime/graph/load.ts';
-import { addNode, documentFromGraph, duplicateNodes, registerNodeTypes, showDocument, shownNode } from './litegraph-bridge.ts';
+import { addNode, addNodeNear, documentFromGraph, duplicateNodes, nodeRects, registerNodeTypes, setNodeMedia, showDocument, shownNode } from './litegraph-bridge.ts';
+import { titleFitWidth } from './node-title.ts';
 
 const registry = createRegistry();
 const refusals: string[] = [];
@@ -69,9 +70,40 @@ describe('the litegraph bridge', () => {
     const graph = new LGraph();
     showDocument(graph, document);
     addNode(graph, 'blend', [600, 500]);
-    duplicateNodes(graph, [shownNode(graph, 'driveFace')!]);
+    duplicateNodes(graph, [shownNode(graph, 'driveFace')!], document);
     const back = documentFromGraph(graph, document, registry);
     expect(back.nodes.blend2).toMatchObject({ type: 'blend', params: {}, ui: { pos: [600, 500] } });
     expect(back.nodes.faceLandmarks).toMatchObject({ type: 'face-landmarks', params: document.nodes.driveFace!.params });
+  });
+
+  it('places added nodes clear of each other, titled with their id and wide enough for the whole title', async () => {
+    const document = await preset();
+    const graph = new LGraph();
+    showDocument(graph, document);
+    const f2f = shownNode(graph, 'f2f')!;
+    expect(f2f.title).toBe('f2f: Face2Face expression transfer');
+    expect(f2f.size[0]).toBeGreaterThanOrEqual(titleFitWidth(f2f.title));
+    const added = [addNodeNear(graph, 'blend', [700, 200], 'blend2')!, addNodeNear(graph, 'blend', [700, 200], 'blend3')!];
+    expect(added.map((node) => node.title)).toEqual(['blend2: Blend', 'blend3: Blend']);
+    const rects = nodeRects(graph);
+    const overlap = (a: readonly number[], b: readonly number[]) => a[0]! < b[0]! + b[2]! && b[0]! < a[0]! + a[2]! && a[1]! < b[1]! + b[3]! && b[1]! < a[1]! + a[3]!;
+    // The two added (last) are clear of every other node.
+    for (const rect of rects.slice(-2)) expect(rects.filter((other) => other !== rect && overlap(rect, other))).toEqual([]);
+    const back = documentFromGraph(graph, document, registry);
+    expect(Object.keys(back.nodes).slice(-2)).toEqual(['blend2', 'blend3']);
+  });
+
+  it("grows a source node to show its file's name and picture, and back", async () => {
+    const graph = new LGraph();
+    showDocument(graph, await preset());
+    const paint = shownNode(graph, 'paint')!;
+    const bare = paint.size[1];
+    setNodeMedia(paint, { file: '', prompt: 'no picture yet' });
+    const named = paint.size[1];
+    expect(named).toBeGreaterThan(bare);
+    setNodeMedia(paint, { file: 'mona.jpg', prompt: '', picture: { source: {} as CanvasImageSource, width: 720, height: 1280 } });
+    expect(paint.size[1]).toBeGreaterThan(named + 100);
+    setNodeMedia(paint, undefined);
+    expect(paint.size[1]).toBe(bare);
   });
 });

@@ -3,6 +3,9 @@ import type { GraphDocument } from '../../runtime/graph/document.ts';
 import type { AnyNodeDefinition } from '../../runtime/node-definition.ts';
 import { canConnect, portTypes, type PortType } from '../../runtime/port-types.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
+import { drawMedia, mediaLayout, type NodeMedia } from './node-media.ts';
+import { drawTitle, titleFitWidth } from './node-title.ts';
+import { freeSpot, type Rect } from './placement.ts';
 
 /*
  * The graph document is the editor's source of truth; litegraph draws it and lets the user move, wire and delete
@@ -14,6 +17,17 @@ import type { NodeRegistry } from '../../runtime/registry.ts';
 const idProperty = 'vivifyId';
 /** A node made by duplicating another: the id whose parameters it starts with. */
 const copyProperty = 'vivifyCopyOf';
+/** The narrowest a node is drawn. */
+const minNodeWidth = 200;
+
+/** A node that reads a file, as the bridge draws it: the file's name and picture under its ports. */
+interface MediaNode {
+  vivifyMedia?: NodeMedia;
+  /** The height of the node's ports, where the file's name starts. */
+  vivifySlotsHeight?: number;
+  /** Where the picture was last drawn, in the node's coordinates (what tests read). */
+  vivifyPictureBox?: readonly [number, number, number, number];
+}
 
 export interface BridgeEvents {
   /** A connection the port types forbid, with the sentence to show. */
@@ -47,7 +61,15 @@ function nodeClass(definition: AnyNodeDefinition, events: BridgeEvents): typeof 
         Object.assign(slot, { color_on: portTypes[spec.type].color, color_off: portTypes[spec.type].color, label: name, portType: spec.type });
       }
       this.properties[idProperty] = '';
-      this.size = [Math.max(200, this.size[0]), this.size[1]];
+      this.size = [Math.max(minNodeWidth, this.size[0], titleFitWidth(this.title)), this.size[1]];
+      (this as MediaNode).vivifySlotsHeight = this.size[1];
+    }
+
+    override onDrawTitleText = drawTitle;
+
+    override onDrawForeground(ctx: CanvasRenderingContext2D): void {
+      const node = this as MediaNode;
+      if (node.vivifyMedia) node.vivifyPictureBox = drawMedia(ctx, this.size[0], node.vivifySlotsHeight ?? 0, node.vivifyMedia);
     }
 
     override onConnectInput(targetSlot: number, _type: unknown, output: unknown, source: unknown): boolean {
@@ -70,8 +92,7 @@ export function showDocument(graph: LGraph, document: GraphDocument): void {
     const known = LiteGraph.createNode(node.type);
     const shown = known ?? unknownNode(node.type, document, id);
     shown.properties[idProperty] = id;
-    shown.title = id === node.type ? shown.title : `${id}: ${shown.title}`;
-    shown.size = [Math.max(shown.size[0], shown.title.length * 7 + 40), shown.size[1]];
+    labelNode(shown);
     const pos = (node.ui as { pos?: [number, number] } | undefined)?.pos;
     shown.pos = pos ? [pos[0], pos[1]] : [40 + 260 * column++, 40];
     graph.add(shown);
@@ -95,6 +116,14 @@ export function showDocument(graph: LGraph, document: GraphDocument): void {
   }
 }
 
+/** Titles a node with its document id and what it is ("f2f: Face2Face expression transfer"), wide enough to show it whole. */
+export function labelNode(node: LGraphNode): void {
+  const id = documentIdOf(node);
+  const what = (node.constructor as { title?: string }).title ?? node.title;
+  node.title = !id || id === node.type ? what : `${id}: ${what}`;
+  node.size = [Math.max(node.size[0], titleFitWidth(node.title)), node.size[1]];
+}
+
 /**
  * A node of a type this editor does not know (a newer Vivify's, a misspelling): shown greyed, with the ports its
  * edges name, so the graph opens whole and the problem list says what is wrong.
@@ -106,6 +135,7 @@ function unknownNode(type: string, document: GraphDocument, id: string): LGraphN
     if (edge.from[0] === id && !node.outputs.some((slot) => slot.name === edge.from[1])) node.addOutput(edge.from[1], '*');
   }
   node.bgcolor = '#3a3a3a';
+  node.onDrawTitleText = drawTitle;
   return node;
 }
 
@@ -183,14 +213,57 @@ export function addNode(graph: LGraph, type: string, pos: [number, number]): LGr
   return node;
 }
 
-/** Copies of `nodes` beside them, starting with their parameters (wires are not copied). */
-export function duplicateNodes(graph: LGraph, nodes: LGraphNode[]): LGraphNode[] {
+/**
+ * Adds a node of `type` in the free place nearest `centre` (graph coordinates), clear of the nodes there. Given the
+ * `id` the document will know it by, it is titled with it first, so that its place fits its whole title.
+ */
+export function addNodeNear(graph: LGraph, type: string, centre: readonly [number, number], id?: string): LGraphNode | undefined {
+  const node = LiteGraph.createNode(type);
+  if (!node) return undefined;
+  if (id) {
+    node.properties[idProperty] = id;
+    labelNode(node);
+  }
+  const title = LiteGraph.NODE_TITLE_HEIGHT;
+  const [x, y] = freeSpot(nodeRects(graph), [node.size[0], node.size[1] + title], centre);
+  node.pos = [x, y + title];
+  graph.add(node);
+  return node;
+}
+
+/** The rectangles the nodes cover, title bars included, in graph coordinates. */
+export function nodeRects(graph: LGraph): Rect[] {
+  const title = LiteGraph.NODE_TITLE_HEIGHT;
+  return (graph._nodes as LGraphNode[]).map((node) => [node.pos[0], node.pos[1] - title, node.size[0], node.size[1] + title]);
+}
+
+/** Copies of `nodes` beside them, each in the free place nearest its original, starting with their parameters (wires are not copied). */
+export function duplicateNodes(graph: LGraph, nodes: LGraphNode[], document: GraphDocument): LGraphNode[] {
+  const taken: GraphDocument['nodes'] = {};
   return nodes.flatMap((node) => {
-    const copy = addNode(graph, node.type, [node.pos[0] + 40, node.pos[1] + 40]);
+    const id = freshId(node.type, taken, document);
+    const copy = addNodeNear(graph, node.type, [node.pos[0] + node.size[0] / 2 + 40, node.pos[1] + node.size[1] / 2 + 40], id);
     if (!copy) return [];
+    taken[id] = document.nodes[documentIdOf(node)]!;
     copy.properties[copyProperty] = documentIdOf(node);
     return [copy];
   });
+}
+
+/** Shows a file's name and picture in a node that reads one (the node grows to hold them); undefined shows none. */
+export function setNodeMedia(node: LGraphNode, media: NodeMedia | undefined): void {
+  const shown = node as LGraphNode & MediaNode;
+  if (shown.vivifySlotsHeight === undefined) return;
+  shown.vivifyMedia = media;
+  if (!media) shown.vivifyPictureBox = undefined;
+  const height = media ? mediaLayout(node.size[0], shown.vivifySlotsHeight, media.picture).height : shown.vivifySlotsHeight;
+  node.size = [node.size[0], height];
+}
+
+/** What a node shows of its file: the media given, and the picture's box where it was last drawn. */
+export function nodeMediaOf(node: LGraphNode): { media: NodeMedia | undefined; pictureBox: readonly [number, number, number, number] | undefined } {
+  const shown = node as LGraphNode & MediaNode;
+  return { media: shown.vivifyMedia, pictureBox: shown.vivifyPictureBox };
 }
 
 export function documentIdOf(node: LGraphNode): string {

@@ -1,4 +1,4 @@
-import { type RunSummary, runGraph } from '../../runtime/executor.ts';
+import { type RunProgress, type RunSummary, runGraph } from '../../runtime/executor.ts';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
 import type { Host } from '../../runtime/host.ts';
 import type { RgbaImage } from '../../runtime/image.ts';
@@ -40,6 +40,9 @@ export interface PreviewOptions {
   only?: number;
   signal?: AbortSignal;
   onFrame(index: number, frame: RgbaImage): void;
+  onProgress?(progress: RunProgress): void;
+  /** A node starts or ends a piece of work (the editor highlights the nodes working). */
+  onNodeWork?(nodeId: string, working: boolean): void;
   /** Every node's outputs as they are made (frame undefined for once-per-run nodes): the viewer's extras. */
   onNodeOutputs?(nodeId: string, frame: number | undefined, outputs: Readonly<Record<string, unknown>>): void;
 }
@@ -58,6 +61,8 @@ export async function runPreview(document: GraphDocument, options: PreviewOption
     targets: [preview.tap.nodeId],
     signal: options.signal,
     settings: { frames: options.frames, overwrite: false },
+    onProgress: options.onProgress,
+    onNodeWork: options.onNodeWork,
     onOutputs(nodeId, frame, outputs) {
       options.onNodeOutputs?.(nodeId, frame === undefined ? undefined : options.frames.start + frame, outputs);
       if (nodeId !== preview.tap.nodeId || frame === undefined) return;

@@ -39,15 +39,6 @@ export function editorAssetsPlugin(): Plugin {
   const sources = assetSources();
   return {
     name: 'vivify-editor-assets',
-    // Before vite's resolver, which would pick onnxruntime-web's default build.
-    enforce: 'pre',
-    config: () => ({ optimizeDeps: { exclude: ['onnxruntime-web'] } }),
-    resolveId(id) {
-      // The build that loads its wasm from env.wasm.wasmPaths (vendor/onnxruntime): the default one names the wasm
-      // with `new URL(…, import.meta.url)`, which vite would copy into assets a second time (28 MB).
-      if (id === 'onnxruntime-web') return join(onnxruntimeWebDist(), 'ort.min.mjs');
-      return undefined;
-    },
     configureServer(server) {
       server.middlewares.use(modelStoreMiddleware);
       server.middlewares.use(async (request, response, next) => {
@@ -71,4 +62,22 @@ function contentType(path: string): string {
   if (path.endsWith('.wasm')) return 'application/wasm';
   if (path.endsWith('.js') || path.endsWith('.mjs')) return 'text/javascript';
   return 'application/octet-stream';
+}
+
+/**
+ * Resolves onnxruntime-web to the build that loads its wasm from env.wasm.wasmPaths (vendor/onnxruntime): the default
+ * one names the wasm with `new URL(…, import.meta.url)`, which vite would copy into assets a second time (28 MB).
+ * The page and the runner worker both need it (vite builds workers with their own plugins).
+ */
+export function onnxruntimeWebPlugin(): Plugin {
+  return {
+    name: 'vivify-onnxruntime-web',
+    // Before vite's resolver, which would pick onnxruntime-web's default build.
+    enforce: 'pre',
+    config: () => ({ optimizeDeps: { exclude: ['onnxruntime-web'] } }),
+    resolveId(id) {
+      if (id === 'onnxruntime-web') return join(onnxruntimeWebDist(), 'ort.min.mjs');
+      return undefined;
+    },
+  };
 }

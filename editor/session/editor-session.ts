@@ -1,22 +1,27 @@
 import { createSignal } from 'solid-js';
-import type { ModelUse } from '../../runtime/executor.ts';
-import { FrameCache } from '../../runtime/frame-cache.ts';
+import type { ModelUse, RunProgress } from '../../runtime/executor.ts';
 import type { Host } from '../../runtime/host.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
-import { ResultCache } from '../../runtime/result-cache.ts';
-import { cliCommand, runExport } from '../export/export-run.ts';
-import { runPreview } from '../preview/preview-run.ts';
+import { cliCommand } from '../export/export-run.ts';
+import type { GraphRunner, PreviewEvents } from '../runner/graph-runner.ts';
+import { createLocalRunner } from '../runner/local-runner.ts';
+import { describeRunError } from '../runner/run-errors.ts';
 import { createEditorStore } from '../state/editor-store.ts';
 import { createFileActions, type SessionOutlets } from './file-actions.ts';
+import { createModelStatus } from './model-status.ts';
+import { runRefusal } from './run-refusal.ts';
 import { createShownFrames, type ViewerSink } from './shown-frames.ts';
 
 export interface EditorSessionOptions extends SessionOutlets {
   registry: NodeRegistry;
   host: Host;
+  /** Where runs happen: the page passes a worker's; by default they run here, with `host` (tests in Node). */
+  runner?: GraphRunner;
   viewer: ViewerSink;
 }
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
+/** How far a preview has come: frames made of the total, their speed, the time left; `pass` 'scan' while a node looks over the driver first. */
+export type PreviewProgress = Pick<RunProgress, 'pass' | 'frame' | 'total' | 'fps' | 'etaSeconds'>;
 
 /**
  * The editor without its page: the document and its history, the preview, the quick redraw after an edit, the export
@@ -25,16 +30,16 @@ const errorText = (error: unknown) => (error instanceof Error ? error.message : 
  */
 export function createEditorSession(options: EditorSessionOptions) {
   const { registry, host } = options;
+  const runner = options.runner ?? createLocalRunner({ registry, host });
   const store = createEditorStore(registry);
-  // Kept between runs: a moved slider re-runs only what lies downstream, and the driver is not decoded again.
-  const cache = new ResultCache();
-  const frameCache = new FrameCache();
-  const frames = createShownFrames(registry, options.viewer);
+  const frames = createShownFrames(options.viewer);
   const [message, setMessage] = createSignal('');
-  const files = createFileActions(store, registry, options, setMessage);
+  const models = createModelStatus({ store, registry, access: host, setMessage });
+  const files = createFileActions(store, registry, options, setMessage, models);
   const [frameCount, setFrameCount] = createSignal(30);
   const [previewing, setPreviewing] = createSignal<AbortController | undefined>();
-  const [progress, setProgress] = createSignal({ frame: 0, total: 0, fps: 0 });
+  const [progress, setProgress] = createSignal<PreviewProgress>({ pass: 'render', frame: 0, total: 0, fps: 0, etaSeconds: undefined });
+  const [working, setWorking] = createSignal<readonly string[]>([]);
   const [exporting, setExporting] = createSignal<AbortController | undefined>();
   const [exportProgress, setExportProgress] = createSignal('');
   const [exportPreviewRange, setExportPreviewRange] = createSignal(false);
@@ -43,79 +48,124 @@ export function createEditorSession(options: EditorSessionOptions) {
   /** The models the last preview or export ran, each with the provider that ran it. */
   const [modelUses, setModelUses] = createSignal<ModelUse[]>([]);
   let refreshing: AbortController | undefined;
+  /** The range the frames shown were made over: a redraw looks over the same driver frames (its reference among them). */
+  let previewRange = { start: 0, end: frameCount() };
+
+  /** Whether a run may start; where the graph has problems, says the first, selects its node and answers false. */
+  function mayRun(action: 'preview' | 'export'): boolean {
+    const refusal = runRefusal(action, store.problems());
+    if (!refusal) return true;
+    setMessage(refusal.text);
+    if (refusal.nodeId) store.select(refusal.nodeId);
+    return false;
+  }
+
+  /** Tells a failed run in a plain sentence; what is not one of Vivify's own goes to the console in full. */
+  function failed(error: unknown): string {
+    const report = describeRunError(error);
+    if (report.internal) console.error(`vivify: ${report.text}\n${report.detail ?? ''}`);
+    return report.text;
+  }
 
   /** Previews the first `frameCount` frames, showing each as it is made; a preview already running gives way. */
   async function preview(): Promise<void> {
     previewing()?.abort();
+    setPreviewing(undefined);
+    // Refused, the frames made before stay: they are the last preview's, and the message says why none was made.
+    if (!mayRun('preview')) return;
     const controller = new AbortController();
     setPreviewing(controller);
     frames.clear();
     const made = store.document();
     setMessage('');
     const total = frameCount();
-    const started = performance.now();
+    previewRange = { start: 0, end: total };
+    setProgress({ pass: 'render', frame: 0, total, fps: 0, etaSeconds: undefined });
+    const current = () => previewing() === controller;
     try {
-      const summary = await runPreview(made, {
-        registry,
-        host,
-        cache,
-        frameCache,
-        frames: { start: 0, end: total },
-        signal: controller.signal,
-        onNodeOutputs: frames.tap(made),
-        onFrame(index, frame) {
+      const summary = await runner.preview(made, { frames: previewRange }, {
+        ...viewEvents(current),
+        frame(index, frame) {
+          if (!current()) return;
           frames.put(index, frame, made);
           frames.setShown(index);
           frames.show(index);
-          const seconds = (performance.now() - started) / 1000;
-          setProgress({ frame: index + 1, total, fps: (index + 1) / seconds });
         },
-      });
+        progress: (p) => current() && setProgress({ pass: p.pass, frame: p.frame, total: p.total, fps: p.fps, etaSeconds: p.etaSeconds }),
+        working: (nodes) => current() && setWorking(nodes),
+      }, controller.signal);
       setMessage(`previewed ${frames.count()} frames`);
       setModelUses(summary.models);
     } catch (error) {
-      if (!controller.signal.aborted) setMessage(errorText(error));
+      if (!controller.signal.aborted) {
+        setMessage(failed(error));
+        clearViewer();
+      }
     } finally {
-      if (previewing() === controller) setPreviewing(undefined);
+      if (current()) {
+        setPreviewing(undefined);
+        setWorking([]);
+      }
     }
   }
 
+  /** Stops the preview at once; the frames made so far stay to scrub through. */
+  function cancelPreview(): void {
+    const controller = previewing();
+    if (!controller) return;
+    controller.abort();
+    setPreviewing(undefined);
+    setWorking([]);
+    setMessage(`preview cancelled after ${frames.count()} frame${frames.count() === 1 ? '' : 's'}`);
+  }
+
+  /** The painting before and the driver inset, from a run while it is `current`. */
+  function viewEvents(current: () => boolean): Pick<PreviewEvents, 'before' | 'driver'> {
+    return {
+      before: (image) => current() && options.viewer.setBefore(image),
+      driver: (index, view) => current() && frames.putDriver(index, view),
+    };
+  }
+
+  function clearViewer(): void {
+    frames.clear();
+    options.viewer.clear();
+  }
+
   /**
-   * After an edit, makes the shown frame again from the frame cache (the driver's frames and landmarks are not
-   * decoded or found again); a newer edit during it wins. Nothing to do while a preview or an export runs.
+   * After an edit, makes the shown frame again (the driver's frames and landmarks are not decoded or found again);
+   * a newer edit during it wins. Nothing to do while a preview or an export runs, or while the graph has problems.
    */
   async function refresh(): Promise<void> {
     const index = frames.shown();
-    if (previewing() || exporting() || !frames.frame(index)) return;
+    if (previewing() || exporting() || index >= frames.count() || store.problems().length > 0) return;
     refreshing?.abort();
     const controller = new AbortController();
     refreshing = controller;
     const made = store.document();
     const started = performance.now();
+    const current = () => refreshing === controller;
     try {
-      await runPreview(made, {
-        registry,
-        host,
-        cache,
-        frameCache,
-        frames: { start: 0, end: frameCount() },
-        only: index,
-        signal: controller.signal,
-        onNodeOutputs: frames.tap(made),
-        onFrame(at, frame) {
+      await runner.preview(made, { frames: previewRange, only: index }, {
+        ...viewEvents(current),
+        frame(at, frame) {
+          if (!current()) return;
           frames.put(at, frame, made);
           if (frames.shown() === at) frames.show(at);
+          setRefreshMs(performance.now() - started);
         },
-      });
-      setRefreshMs(performance.now() - started);
+      }, controller.signal);
     } catch (error) {
-      if (!controller.signal.aborted) setMessage(errorText(error));
+      if (controller.signal.aborted) return;
+      setMessage(failed(error));
+      // The graph cannot make the frame: nothing made before (by another graph, perhaps) stays shown.
+      clearViewer();
     }
   }
 
-  /** Shows frame `index`, making it again first where the document changed since it was made. */
+  /** Shows frame `index`, making it again first where the document changed since it was made (or it was let go). */
   async function scrub(index: number): Promise<void> {
-    if (!frames.frame(index)) return;
+    if (index >= frames.count()) return;
     frames.setShown(index);
     if (frames.madeFrom(index, store.document())) frames.show(index);
     else await refresh();
@@ -125,28 +175,27 @@ export function createEditorSession(options: EditorSessionOptions) {
 
   /** Renders the graph to MP4 with this host, as `vivify render` does, then offers the files it made. */
   async function exportVideo(): Promise<void> {
+    if (!mayRun('export')) return;
     previewing()?.abort();
+    setPreviewing(undefined);
     const controller = new AbortController();
     setExporting(controller);
     setExportProgress('starting…');
     try {
-      const { summary, files: made } = await runExport(store.document(), {
-        registry,
-        host,
-        cache,
-        frames: exportRange() ?? { start: 0 },
-        signal: controller.signal,
-        onProgress: (p) => setExportProgress(`${p.pass === 'scan' ? 'scanning' : 'exporting'} ${p.frame}/${p.total} · ${p.fps.toFixed(1)} fps`),
-      });
+      const { summary, files: made } = await runner.exportVideo(store.document(), { frames: exportRange() ?? { start: 0 } }, {
+        progress: (p) => setExportProgress(`${p.pass === 'scan' ? 'scanning' : 'exporting'} ${p.frame}/${p.total} · ${p.fps.toFixed(1)} fps${eta(p.etaSeconds)}`),
+        working: setWorking,
+      }, controller.signal);
       for (const name of made) options.download(name, options.files.get(name));
       setExportProgress('');
       setMessage(`exported ${made.join(', ')}: ${summary.frames} frames in ${summary.seconds.toFixed(1)} s`);
       setModelUses(summary.models);
     } catch (error) {
       setExportProgress('');
-      setMessage(controller.signal.aborted ? 'export cancelled; nothing was written' : errorText(error));
+      setMessage(controller.signal.aborted ? 'export cancelled; nothing was written' : failed(error));
     } finally {
       setExporting(undefined);
+      setWorking([]);
     }
   }
 
@@ -161,6 +210,8 @@ export function createEditorSession(options: EditorSessionOptions) {
 
   return {
     store,
+    /** Which models the graph needs are installed; marks and imports (model-status.ts). */
+    models,
     registry,
     host,
     ...files,
@@ -169,9 +220,12 @@ export function createEditorSession(options: EditorSessionOptions) {
     frameCount,
     setFrameCount,
     progress,
+    /** The nodes working now in a preview or export (the canvas highlights them). */
+    working,
     /** Whether a preview runs. */
     previewing: () => previewing() !== undefined,
     preview,
+    cancelPreview,
     refresh,
     scrub,
     /** The index of the frame shown. */
@@ -195,6 +249,13 @@ export function createEditorSession(options: EditorSessionOptions) {
     command,
     copyCommand,
   };
+}
+
+/** " · 12 s left" once the time left is known. */
+export function eta(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds)) return '';
+  const whole = Math.ceil(seconds);
+  return ` · ${whole < 60 ? `${whole} s` : `${Math.floor(whole / 60)} min ${whole % 60} s`} left`;
 }
 
 export type EditorSession = ReturnType<typeof createEditorSession>;

@@ -2,8 +2,8 @@ import { createSignal } from 'solid-js';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
 import type { EditorStore } from '../state/editor-store.ts';
-import { dropTarget, mediaKind } from '../state/dropped-files.ts';
-import { titleStem } from '../state/graph-file.ts';
+import { mediaKind, placeDroppedFile } from '../state/dropped-files.ts';
+import { openedMessage, titleStem } from '../state/graph-file.ts';
 import type { RecentGraph } from '../state/recent-graphs.ts';
 import { graphFromLink, shareLink } from '../state/share-link.ts';
 
@@ -32,14 +32,20 @@ export interface SessionOutlets {
 }
 
 /** Graphs and media in and out of the session: opened, dropped, picked, saved, shared. */
-export function createFileActions(store: EditorStore, registry: NodeRegistry, outlets: SessionOutlets, setMessage: (text: string) => void) {
+/** Model files dropped on the node that needs them: imported into the model store (model-status.ts). */
+export interface DroppedModels {
+  takes(file: File): boolean;
+  importFile(file: File, onNode: string | undefined): Promise<void>;
+}
+
+export function createFileActions(store: EditorStore, registry: NodeRegistry, outlets: SessionOutlets, setMessage: (text: string) => void, models?: DroppedModels) {
   const [recent, setRecent] = createSignal<RecentGraph[]>([]);
   const [shared, setShared] = createSignal('');
   const graphFileName = () => `${titleStem(store.document().meta.title, 'graph')}.json`;
 
   function openText(name: string, text: string): void {
-    store.open(text);
-    setMessage(store.problems().length > 0 ? `${name}: ${store.problems().length} problem(s), listed on their nodes` : `opened ${name}`);
+    // A file that is no graph leaves the graph shown, and its undo history, as they were.
+    setMessage(openedMessage(name, store.open(text)));
   }
 
   async function openFile(file: File): Promise<void> {
@@ -48,7 +54,8 @@ export function createFileActions(store: EditorStore, registry: NodeRegistry, ou
 
   /**
    * Files dropped on the editor: a graph file opens; a picture or a video goes to the node it lands on (`onNode`), else
-   * to the graph's input for it. Resolves once the graph files have opened.
+   * to the graph's input for it; a model file is imported for the node it lands on. Resolves once the graph files have
+   * opened and the model files are imported or refused.
    */
   function drop(files: readonly File[], onNode: string | undefined): Promise<void> {
     const opening: Promise<void>[] = [];
@@ -57,14 +64,19 @@ export function createFileActions(store: EditorStore, registry: NodeRegistry, ou
         opening.push(openFile(file));
         continue;
       }
+      if (models?.takes(file)) {
+        opening.push(models.importFile(file, onNode));
+        continue;
+      }
       const kind = mediaKind(file);
-      const target = kind && dropTarget(store.document(), registry, kind, onNode);
-      if (!target) {
+      // A picture or video no node takes gets a source node of its own (dropped-files.ts).
+      const placed = kind && placeDroppedFile(store.document(), registry, kind, onNode, outlets.files.add(file));
+      if (!placed) {
         setMessage(`${file.name}: not a picture or video this graph takes`);
         continue;
       }
-      store.setParam(target.nodeId, target.param, outlets.files.add(file));
-      setMessage(`${file.name} → ${target.nodeId}.${target.param}`);
+      store.edit(placed.document);
+      setMessage(`${file.name} → ${placed.nodeId}.${placed.param}`);
     }
     return Promise.all(opening).then(() => undefined);
   }
@@ -106,8 +118,8 @@ export function createFileActions(store: EditorStore, registry: NodeRegistry, ou
   function openLink(hash: string): void {
     const text = graphFromLink(hash);
     if (!text) return;
-    store.open(text);
-    setMessage('opened the shared graph');
+    const outcome = store.open(text);
+    setMessage(outcome.opened ? 'opened the shared graph' : openedMessage('the shared link', outcome));
   }
 
   return {

@@ -1,10 +1,8 @@
 import { createSignal } from 'solid-js';
 import { drawFaceOverlay } from '../../runtime/draw/landmark-overlay.ts';
-import type { FaceLandmarks } from '../../runtime/face.ts';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
 import type { RgbaImage } from '../../runtime/image.ts';
-import type { NodeRegistry } from '../../runtime/registry.ts';
-import { viewerSources } from '../preview/viewer-extras.ts';
+import type { DriverView } from '../runner/graph-runner.ts';
 
 /** What the session shows: the viewer panel in the page, anything that records what it is given in a test. */
 export interface ViewerSink {
@@ -13,68 +11,91 @@ export interface ViewerSink {
   setInset(image: RgbaImage | undefined): void;
   /** The painting as it is, for the before/after split. */
   setBefore(image: RgbaImage | undefined): void;
+  /** Shows nothing: no frame, no before, no inset (after a failed run, nothing of an earlier graph stays). */
+  clear(): void;
 }
 
+interface Held {
+  frame?: RgbaImage;
+  /** The document the frame was made from: after an edit, a frame is made again before it is shown. */
+  document?: GraphDocument;
+  driver: DriverView;
+}
+
+/** Pixels the page keeps of a preview's frames (a 720x1280 frame is 3.7 MB): past this, the oldest are let go. */
+const defaultBudgetBytes = 1024 * 2 ** 20;
+
 /**
- * The frames a preview made, with the document each was made from (after an edit, a frame is made again before it is
- * shown) and the driver's frame and landmarks for its inset; which one is shown, and whether its inset is.
+ * The frames a preview made, with the document each was made from and the driver's frame and landmarks for its
+ * inset; which one is shown, and whether its inset is. Frames beyond the byte budget are let go, oldest first (never
+ * the one shown): a let-go frame is made again (a redraw) when scrubbed to.
  */
-export function createShownFrames(registry: NodeRegistry, viewer: ViewerSink) {
-  const frames: RgbaImage[] = [];
-  const documents: GraphDocument[] = [];
-  const drivers: { frame?: RgbaImage; face?: FaceLandmarks }[] = [];
+export function createShownFrames(viewer: ViewerSink, budgetBytes = defaultBudgetBytes) {
+  /** By frame index, in the order they were made (a Map keeps it), so the oldest go first. */
+  const held = new Map<number, Held>();
+  let bytes = 0;
+  const [made, setMade] = createSignal(0);
   const [shown, setShown] = createSignal(0);
-  const [ready, setReady] = createSignal(0);
   const [overlay, setOverlay] = createSignal(false);
+
+  const sizeOf = (entry: Held) => (entry.frame?.data.byteLength ?? 0) + (entry.driver.frame?.data.byteLength ?? 0);
+
+  /** The entry of frame `index`, moved to the newest end; its bytes are taken off until it is put back. */
+  function take(index: number): Held {
+    const entry = held.get(index);
+    if (!entry) return { driver: {} };
+    held.delete(index);
+    bytes -= sizeOf(entry);
+    return entry;
+  }
+
+  function keep(index: number, entry: Held): void {
+    held.set(index, entry);
+    bytes += sizeOf(entry);
+    for (const [oldest, each] of held) {
+      if (bytes <= budgetBytes) break;
+      if (oldest === shown() || oldest === index) continue;
+      held.delete(oldest);
+      bytes -= sizeOf(each);
+    }
+  }
 
   /** Shows frame `index` with its inset (the driver with its mesh) where the landmark overlay is on. */
   function show(index: number): void {
-    const frame = frames[index];
-    if (!frame) return;
-    viewer.show(frame);
-    const driver = drivers[index];
-    viewer.setInset(overlay() && driver?.frame && driver.face ? drawFaceOverlay(driver.frame, driver.face) : undefined);
-  }
-
-  /** Gathers what the viewer shows beside the frames of a run of `document`: the painting before, the driver and its landmarks. */
-  function tap(document: GraphDocument) {
-    const sources = viewerSources(document, registry);
-    return (nodeId: string, frame: number | undefined, outputs: Readonly<Record<string, unknown>>) => {
-      if (frame === undefined) {
-        if (sources.before?.nodeId === nodeId) viewer.setBefore(outputs[sources.before.port] as RgbaImage | undefined);
-        return;
-      }
-      const driver = sources.driver;
-      if (!driver) return;
-      drivers[frame] ??= {};
-      if (nodeId === driver.frames.nodeId) drivers[frame]!.frame = outputs[driver.frames.port] as RgbaImage | undefined;
-      if (nodeId === driver.face.nodeId) drivers[frame]!.face = outputs[driver.face.port] as FaceLandmarks | undefined;
-    };
+    const entry = held.get(index);
+    if (!entry?.frame) return;
+    viewer.show(entry.frame);
+    const { driver } = entry;
+    viewer.setInset(overlay() && driver.frame && driver.face ? drawFaceOverlay(driver.frame, driver.face) : undefined);
   }
 
   return {
     /** The index of the frame shown (or to be shown once made). */
     shown,
-    /** How many frames are ready to scrub through. */
-    ready,
+    /** How many frames the last preview made: the scrub bar reaches that far. */
+    ready: made,
     overlay,
     setShown,
     show,
-    tap,
-    frame: (index: number): RgbaImage | undefined => frames[index],
-    count: () => frames.length,
-    /** Whether frame `index` was made from `document` (so it can be shown as it is). */
-    madeFrom: (index: number, document: GraphDocument) => documents[index] === document,
+    /** Frame `index` as made, where it is still held. */
+    frame: (index: number): RgbaImage | undefined => held.get(index)?.frame,
+    count: made,
+    /** Whether frame `index` is held and was made from `document` (so it can be shown as it is). */
+    madeFrom: (index: number, document: GraphDocument) => held.get(index)?.document === document,
     clear(): void {
-      frames.length = 0;
-      documents.length = 0;
-      drivers.length = 0;
-      setReady(0);
+      held.clear();
+      bytes = 0;
+      setMade(0);
     },
     put(index: number, frame: RgbaImage, document: GraphDocument): void {
-      frames[index] = frame;
-      documents[index] = document;
-      setReady(frames.length);
+      const entry = take(index);
+      keep(index, { ...entry, frame, document });
+      if (index >= made()) setMade(index + 1);
+    },
+    /** The driver's frame or landmarks for frame `index` (they come before the frame itself). */
+    putDriver(index: number, view: DriverView): void {
+      const entry = take(index);
+      keep(index, { ...entry, driver: { ...entry.driver, ...view } });
     },
     /** Turns the landmark inset on or off, redrawing the shown frame. */
     setOverlay(on: boolean): void {

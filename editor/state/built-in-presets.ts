@@ -15,3 +15,9 @@ export const builtInPresets = Object.entries(files)
     return { name, title, text };
   })
   .sort((a, b) => a.title.localeCompare(b.title));
+
+/** What a first visit opens (no shared graph in the link): the graph a newcomer came for, ready for a painting and a video. */
+export const defaultPreset = builtInPresets.find((preset) => preset.name === 'animate-painting')!;
+
+/** The preset that drives the painting from the camera, for those without a driving video at hand. */
+export const webcamPreset = builtInPresets.find((preset) => preset.name === 'animate-painting-webcam');

@@ -28,4 +28,17 @@ describe('the editor store', () => {
     store.setParam('out', 'crf', undefined);
     expect(store.problems()).toEqual([]);
   });
+
+  it('keeps the graph and its undo history when a file that is no graph is opened', async () => {
+    const store = createEditorStore(createRegistry());
+    store.open(await readFile('presets/animate-painting.json', 'utf8'));
+    store.setParam('f2f', 'mouth', 1.5);
+    const before = store.document();
+    const generation = store.generation();
+    const outcome = store.open('{ "format": "vivify.graph", "nodes": {');
+    expect(outcome).toMatchObject({ opened: false, problem: { message: expect.stringMatching(/^not valid JSON/) as unknown } });
+    expect([store.document(), store.generation(), store.historySize()]).toEqual([before, generation, { undo: 1, redo: 0 }]);
+    store.undo();
+    expect(store.document().nodes.f2f!.params.mouth).toBeUndefined();
+  });
 });

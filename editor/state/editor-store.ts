@@ -3,7 +3,7 @@ import type { Problem } from '../../runtime/errors.ts';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
 import type { ParamValue } from '../../runtime/params.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
-import { checkDocument, emptyGraph, openGraphText } from './graph-file.ts';
+import { checkDocument, emptyGraph, openGraphText, type OpenOutcome } from './graph-file.ts';
 
 /** How many edits undo reaches back. */
 const historyLimit = 200;
@@ -42,10 +42,15 @@ export function createEditorStore(registry: NodeRegistry) {
     });
   }
 
-  /** Loads a graph file's text; its problems are shown, and it opens even when broken. */
-  function open(text: string): void {
+  /**
+   * Loads a graph file's text; its problems are shown, and a graph opens even when broken. Text that is no readable
+   * graph at all (not JSON, not a Vivify graph) changes nothing, the undo history included: the outcome says why.
+   */
+  function open(text: string): OpenOutcome {
     const opened = openGraphText(text, registry);
+    if (opened.document === undefined) return { opened: false, problem: opened.problem };
     load(opened.document, opened.problems);
+    return { opened: true, problems: opened.problems };
   }
 
   function load(next: GraphDocument, found: Problem[] = checkDocument(next, registry)): void {

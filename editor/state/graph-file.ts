@@ -10,19 +10,42 @@ export interface OpenedGraph {
   problems: Problem[];
 }
 
+/** A file that is no graph this editor can read (not JSON, not a Vivify graph, a newer version): it opens nothing. */
+export interface UnreadableGraph {
+  document: undefined;
+  /** Why, in the CLI's words. */
+  problem: Problem;
+}
+
+/** Problems about the document as a whole: where one is found, there is no graph to show, only the reason. */
+const wholeDocumentPaths = new Set(['', 'format', 'version']);
+
 export function emptyGraph(): GraphDocument {
   return { format: GRAPH_FORMAT, version: GRAPH_VERSION, meta: {}, nodes: {}, edges: [], inputs: {}, models: [] };
 }
 
 /**
- * Opens a graph file's text. A document with problems still opens, never blank: its nodes and edges are shown as
- * written and the problems are listed (the same sentences the CLI prints).
+ * Opens a graph file's text. A graph with problems still opens, never blank: its nodes and edges are shown as
+ * written and the problems are listed (the same sentences the CLI prints). A file that is no readable graph at all
+ * opens nothing, so that the graph on screen is not swapped for an empty one.
  */
-export function openGraphText(text: string, registry: NodeRegistry): OpenedGraph {
+export function openGraphText(text: string, registry: NodeRegistry): OpenedGraph | UnreadableGraph {
   const parsed = parseJsonStrict(text);
-  if (parsed.value === undefined) return { document: emptyGraph(), problems: parsed.problems };
+  const unparsed = parsed.problems[0];
+  if (parsed.value === undefined) return { document: undefined, problem: unparsed ?? { path: '', message: 'not valid JSON' } };
   const checked = checkGraph(parsed.value, registry, {}, parsed.problems);
+  const whole = checked.problems.find((problem) => wholeDocumentPaths.has(problem.path));
+  if (whole) return { document: undefined, problem: whole };
   return { document: checked.document ?? salvageDocument(parsed.value), problems: checked.problems };
+}
+
+/** What opening a file came to, as the store reports it. */
+export type OpenOutcome = { opened: true; problems: readonly Problem[] } | { opened: false; problem: Problem };
+
+/** The one status sentence for a file opened (or not): it names the file and, where there is one, the problem. */
+export function openedMessage(name: string, outcome: OpenOutcome): string {
+  if (!outcome.opened) return `${name} was not opened: ${outcome.problem.message}; the graph shown is unchanged`;
+  return outcome.problems.length > 0 ? `${name}: ${outcome.problems.length} problem(s), listed on their nodes` : `opened ${name}`;
 }
 
 /** Checks a document the editor holds (after an edit): the problems to show, none where it is sound. */

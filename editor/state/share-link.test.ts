@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { createRegistry } from '../../nodes/index.ts';
 import { loadGraph } from '../../runtime/graph/load.ts';
-import { graphFromLink, shareLink } from './share-link.ts';
+import { carriesGraph, graphFromLink, shareLink } from './share-link.ts';
 
 describe('share links', () => {
   it('carry a graph in the URL fragment and give it back whole', async () => {
@@ -13,5 +13,6 @@ describe('share links', () => {
     expect(link.length).toBeLessThan(2500);
     expect(JSON.parse(graphFromLink(url.hash)!)).toEqual(document);
     expect(graphFromLink('#other=1')).toBeUndefined();
+    expect([carriesGraph(url.hash), carriesGraph(''), carriesGraph('#other=1')]).toEqual([true, false, false]);
   });
 });

@@ -12,6 +12,11 @@ export function shareLink(document: GraphDocument, base: string): string {
   return url.href;
 }
 
+/** Whether a link's fragment carries a graph (then it opens that graph rather than the default one). */
+export function carriesGraph(hash: string): boolean {
+  return new URLSearchParams(hash.replace(/^#/, '')).has(key);
+}
+
 /** The graph text a shared link carries, if its fragment has one. */
 export function graphFromLink(hash: string): string | undefined {
   const value = new URLSearchParams(hash.replace(/^#/, '')).get(key);

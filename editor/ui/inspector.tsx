@@ -1,8 +1,10 @@
 import { For, Show } from 'solid-js';
-import type { ParamSpec, ParamValue } from '../../runtime/params.ts';
+import type { ParamSpec, ParamSpecs, ParamValue } from '../../runtime/params.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
 import { problemNode } from '../state/graph-file.ts';
 import type { EditorStore } from '../state/editor-store.ts';
+import { acceptAttribute, pickerPrompt } from '../state/graph-inputs.ts';
+import { FilePicker } from './file-picker.tsx';
 
 export interface InspectorProps {
   store: EditorStore;
@@ -35,22 +37,36 @@ export function Inspector(props: InspectorProps) {
                 )}
               </For>
             </ul>
-            <For each={Object.entries(selected().definition?.params ?? {})}>
-              {([name, spec]) => (
-                <ParamField
-                  name={name}
-                  spec={spec}
-                  value={selected().entry.params[name] as ParamValue | undefined}
-                  onChange={(value) => props.store.setParam(selected().id, name, value)}
-                  addFile={props.addFile}
-                />
-              )}
+            {/*
+              Rows are keyed by plain strings, equal from edit to edit: each edit makes a new document, and rows keyed by
+              fresh objects would be made anew, ending a slider's drag after one step and losing its focus. The key
+              holds the node and its type too, so that another node's same-named parameter gets its own widget.
+            */}
+            <For each={fieldKeys(selected().id, selected().entry.type, selected().definition?.params)}>
+              {(key) => {
+                const name = key.slice(key.lastIndexOf('\u0000') + 1);
+                const spec = selected().definition!.params[name]!;
+                return (
+                  <ParamField
+                    name={name}
+                    spec={spec}
+                    value={selected().entry.params[name] as ParamValue | undefined}
+                    onChange={(value) => props.store.setParam(selected().id, name, value)}
+                    addFile={props.addFile}
+                  />
+                );
+              }}
             </For>
           </>
         )}
       </Show>
     </aside>
   );
+}
+
+/** One key per parameter row of a node: its id, type and the parameter's name. */
+function fieldKeys(id: string, type: string, params: ParamSpecs | undefined): string[] {
+  return Object.keys(params ?? {}).map((name) => `${id}\u0000${type}\u0000${name}`);
 }
 
 interface FieldProps {
@@ -96,17 +112,7 @@ function widget(props: FieldProps, current: () => ParamValue) {
       );
     case 'file':
       return spec.role === 'input' ? (
-        <span class="file">
-          <span class="file-name">{String(current()) || 'no file'}</span>
-          <input
-            type="file"
-            accept={spec.accept === 'image' ? 'image/*' : spec.accept === 'video' ? 'video/*' : undefined}
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              if (file) props.onChange(props.addFile(file));
-            }}
-          />
-        </span>
+        <FilePicker file={String(current())} prompt={pickerPrompt(spec.accept)} accept={acceptAttribute(spec.accept)} onPick={(file) => props.onChange(props.addFile(file))} />
       ) : (
         <input type="text" value={String(current())} onChange={(e) => props.onChange(e.currentTarget.value)} />
       );
