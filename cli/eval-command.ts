@@ -37,6 +37,13 @@ export interface EvalReport {
    * compared only over frames where both faces' eyes are open (at least 60 % of each video's median opening).
    */
   amplitude: Record<(typeof motionSeries)[number], number | null>;
+  /**
+   * How much the output moves per unit of the driver's motion: the least-squares slope of the output's series on the
+   * driver's (correlation times amplitude). Unlike the amplitude, motion that does not follow the driver does not
+   * count: a painting held still (headPose 0) whose measured angles wobble by 1° with its expression has an amplitude
+   * of up to 0.9 against a driver turning by 1.4°, and a gain near 0.
+   */
+  gain: Record<(typeof motionSeries)[number], number | null>;
   /** Each series' spread (standard deviation) in the driver: a ratio to a driver that barely moves says little. */
   drivingSpread: Record<(typeof motionSeries)[number], number>;
   /** First output frame against the source picture (at the output's size), dB. */
@@ -80,11 +87,11 @@ export async function evalCommand(outputPath: string, options: { driving: string
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
   }
-  const { correlation, amplitude } = report;
+  const { correlation, amplitude, gain } = report;
   const lines = [
     `${displayPath(outputPath)} against ${displayPath(options.driving)}: ${report.frames.compared} frames compared (faces in ${report.facesFound.output} and ${report.facesFound.driving})`,
     ...motionSeries.map(
-      (name) => `  ${name.padEnd(13)} correlation ${correlation[name] ?? 'n/a (too little motion)'}, amplitude ${amplitude[name] ?? 'n/a'}`,
+      (name) => `  ${name.padEnd(13)} correlation ${correlation[name] ?? 'n/a (too little motion)'}, amplitude ${amplitude[name] ?? 'n/a'}, gain ${gain[name] ?? 'n/a'}`,
     ),
   ];
   if (report.firstFramePsnr !== undefined) lines.push(`  first frame    PSNR ${report.firstFramePsnr} dB against the source`);
@@ -121,6 +128,7 @@ export async function evaluate(outputPath: string, options: { driving: string; s
   );
   const correlation = {} as EvalReport['correlation'];
   const amplitude = {} as EvalReport['amplitude'];
+  const gain = {} as EvalReport['gain'];
   const drivingSpread = {} as EvalReport['drivingSpread'];
   const eyesOpen = openEyedPairs(pairs);
   for (const name of motionSeries) {
@@ -131,7 +139,9 @@ export async function evaluate(outputPath: string, options: { driving: string; s
     drivingSpread[name] = round(spread(drivingSeries), 4) ?? 0;
     const ratio = spread(drivingSeries) > 0 ? spread(outputSeries) / spread(drivingSeries) : undefined;
     amplitude[name] = round(ratio, 3);
-    correlation[name] = ratio === undefined || ratio < minAmplitude ? null : round(pearson(outputSeries, drivingSeries), 4);
+    const r = ratio === undefined || ratio < minAmplitude ? undefined : pearson(outputSeries, drivingSeries);
+    correlation[name] = round(r, 4);
+    gain[name] = round(ratio !== undefined && ratio < minAmplitude ? 0 : r === undefined ? undefined : r * ratio!, 3);
   }
   const report: EvalReport = {
     output: outputPath,
@@ -140,6 +150,7 @@ export async function evaluate(outputPath: string, options: { driving: string; s
     facesFound: { output: output.motion.filter(Boolean).length, driving: driving.motion.filter(Boolean).length },
     correlation,
     amplitude,
+    gain,
     drivingSpread,
     // Identical pictures have an infinite PSNR, which JSON cannot hold: 100 dB stands for it.
     ...(firstFramePsnr === undefined ? {} : { firstFramePsnr: Math.min(100, Math.round(firstFramePsnr * 100) / 100) }),

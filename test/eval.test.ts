@@ -33,6 +33,8 @@ describe.skipIf(!hasSharedMedia)('vivify eval', () => {
     for (const value of Object.values(moving)) expect(value).toBeGreaterThan(0.9);
     expect(Math.min(gazeX!, gazeY!)).toBeGreaterThan(0.5);
     for (const value of Object.values(report.amplitude)) expect(value).toBeCloseTo(1, 0);
+    // The gain counts only motion that follows the driver: through a re-encode, nearly all of it.
+    for (const [name, value] of Object.entries(report.gain)) if (name in moving) expect(value, name).toBeGreaterThan(0.85);
   });
 
   it('finds a re-encoded driver who looks around follows its own gaze', async () => {
@@ -49,6 +51,8 @@ describe.skipIf(!hasSharedMedia)('vivify eval', () => {
     const report = await evaluate([passthrough, '--driving', sharedMedia('driving/d18.mp4')]);
     expect(report.frames.compared).toBe(175);
     expect(Math.abs(report.correlation.mouthOpening ?? 0)).toBeLessThan(0.5);
+    // Another person's head moves by as much, but not with this driver's: the gain says so where the amplitude cannot.
+    expect(Math.abs(report.gain.mouthOpening ?? 0)).toBeLessThan(0.5);
   });
 
   it('scores a frozen picture as keeping the source but following nothing', async () => {
@@ -60,6 +64,7 @@ describe.skipIf(!hasSharedMedia)('vivify eval', () => {
     // The frozen face's landmark noise must not pass for following the driver's mouth.
     expect(report.correlation.mouthOpening).toBeNull();
     expect(report.amplitude.mouthOpening).toBeLessThan(0.05);
+    expect(report.gain.mouthOpening).toBe(0);
     // Picture damage is the codec's alone (measured: p95 1.6, worst 1.6 here; s9 and s10 stills 1.8 to 2.2, a torn
     // render 6.6 with a worst frame of 15.6). Every frame is scored but the first two, while tracking settles.
     expect(report.damage).toMatchObject({ frames: 48, worstFrame: expect.any(Number) });

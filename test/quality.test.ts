@@ -83,7 +83,7 @@ describe.skipIf(!hasSharedMedia)('picture quality of the default method on every
 
 function describeResult(result: ScoredRender): string {
   const { correlation: r, amplitude: a, drivingSpread: spread, damage } = result.report;
-  const axis = (name: 'yaw' | 'pitch' | 'roll') => `${name} ${a[name]} (driver ${spread[name]}°)`;
+  const axis = (name: 'yaw' | 'pitch' | 'roll') => `${name} ${a[name]} gain ${result.report.gain[name]} (driver ${spread[name]}°)`;
   return (
     `${result.painting} x ${result.driver}: folded ${result.tallies['folded triangles drawn']}, filled ${result.tallies['pixels filled']} px, ` +
     `damage p95 ${damage?.p95DeltaE} worst ${damage?.worstP95DeltaE} @${damage?.worstFrame}; mouth r ${r.mouthOpening}, eyes r ${r.eyeOpening}, ` +
