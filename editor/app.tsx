@@ -231,7 +231,7 @@ export function App(props: AppProps) {
       </header>
       <main class="panes">
         <Palette registry={registry} onAdd={(type) => canvas?.add(type)} />
-        <GraphCanvas store={store} registry={registry} notify={session.setMessage} badges={session.models.badges} file={(name) => (files.has(name) ? files.get(name) : undefined)} ref={(handle) => (canvas = handle)} />
+        <GraphCanvas store={store} registry={registry} notify={session.setMessage} badges={session.models.badges} working={session.working} file={(name) => (files.has(name) ? files.get(name) : undefined)} ref={(handle) => (canvas = handle)} />
         <section class="right">
           <Viewer ref={(handle) => (viewer = handle)} preference={host.executionProvider === 'webgpu' ? 'webgpu' : 'webgl'} />
           <div class="scrub">

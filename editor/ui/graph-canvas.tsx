@@ -32,6 +32,8 @@ export interface GraphCanvasProps {
   file?(name: string): Blob | undefined;
   /** Each node's model mark (a missing model and the way to get it), by document id. */
   badges?(): ReadonlyMap<string, NodeBadge>;
+  /** The nodes a preview or export is working in now: their title bars light up. */
+  working?(): readonly string[];
   ref?(handle: GraphCanvasHandle): void;
 }
 
@@ -41,6 +43,8 @@ export interface NodeBox {
   /** The file the node shows, if it reads one ('' while none is chosen). */
   file?: string;
   picture?: [x: number, y: number, width: number, height: number];
+  /** Whether the node is drawn as working now (a preview or export is in it). */
+  working?: boolean;
 }
 
 export interface GraphCanvasHandle {
@@ -57,6 +61,9 @@ export interface GraphCanvasHandle {
   /** Where each node is drawn, by document id, and the canvas's size (what tests check the layout with). */
   layout(): { width: number; height: number; nodes: Record<string, NodeBox> };
 }
+
+/** The title bar of a node a run is working in. */
+const workingColour = '#2f7d4f';
 
 /** The margin kept around the graph when it is fitted into the view. */
 const fitMargin = 24;
@@ -197,6 +204,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
             box: [left, top, width * scale, height * scale],
             ...(media ? { file: media.file } : {}),
             ...(picture && pictureBox ? { picture: [picture[0], picture[1], pictureBox[2] * scale, pictureBox[3] * scale] } : {}),
+            ...(node.color === workingColour ? { working: true } : {}),
           };
         }
         return { width: box.clientWidth, height: box.clientHeight, nodes };
@@ -228,6 +236,7 @@ export function GraphCanvas(props: GraphCanvasProps) {
   createEffect(on(props.store.generation, () => show(true)));
   createEffect(on(props.store.problems, () => markProblems()));
   createEffect(on(() => props.badges?.(), () => markProblems()));
+  createEffect(on(() => props.working?.(), () => markProblems()));
   // An edit made elsewhere that adds or removes nodes (a picture dropped on an empty graph gets its node) shows at
   // once, leaving the view as it is unless the canvas was empty; a file chosen or dropped shows on its node.
   createEffect(
@@ -243,12 +252,14 @@ export function GraphCanvas(props: GraphCanvasProps) {
 
   function markProblems() {
     const broken = new Set(props.store.problems().map(problemNode));
+    const working = new Set(props.working?.() ?? []);
     for (const id of Object.keys(props.store.document().nodes)) {
       const node = shownNode(graph, id);
       if (!node) continue;
       node.has_errors = broken.has(id);
       node.bgcolor = broken.has(id) ? '#5a2323' : undefined;
-      node.color = broken.has(id) ? '#a33' : undefined;
+      // A broken node keeps its red; a working one lights its title bar, so a slow node shows where the time goes.
+      node.color = broken.has(id) ? '#a33' : working.has(id) ? workingColour : undefined;
     }
     showModelBadges(graph, props.badges?.());
     canvas?.setDirty(true, true);
