@@ -45,6 +45,27 @@ export interface Host {
   openModel(ref: ModelFileRef): Promise<ModelSession>;
   /** A live camera as a stream of `frames` frames; only where the host has one (the editor's browser). */
   openCamera?(options: CameraOptions): Promise<VideoReader>;
+  /**
+   * Decodes the first audio track of a file (an audio file, or a video's sound) to mono samples at
+   * `options.sampleRate`, from `options.start` seconds for `options.duration` (default: to its end); fails with one
+   * sentence naming the file where it has no audio that can be read. Only where the host can decode audio.
+   */
+  readAudio?(path: string, options: AudioReadOptions): Promise<DecodedAudio>;
+  /** The viseme classifier's Gaussian prototypes, as they ship in the @met4citizen/headaudio package (14 KB). */
+  visemeModel?(): Promise<ArrayBuffer>;
+}
+
+export interface AudioReadOptions {
+  sampleRate: number;
+  start?: number;
+  duration?: number;
+}
+
+/** Mono samples of an audio span, and the track they came from (for the output to carry). */
+export interface DecodedAudio {
+  samples: Float32Array;
+  sampleRate: number;
+  track: AudioTrack;
 }
 
 /** A file the user gave, as the page has it (a File). */

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import type { Host } from '../host.ts';
+import { readAudioFile, readVisemeModel } from './audio-file.ts';
 import { type ProviderRequest, resolveProvider } from './execution-providers.ts';
 import { readImageFile } from './image-file.ts';
 import { createThreadedFaceDetector } from './mediapipe/threaded-face-detector.ts';
@@ -27,6 +28,8 @@ export function createNodeHost(options: { provider?: ProviderRequest; modelsDir?
       return info ? `${info.size}:${info.mtimeMs}` : 'missing';
     },
     createFaceDetector: createThreadedFaceDetector,
+    readAudio: readAudioFile,
+    visemeModel: readVisemeModel,
     modelProblem: (model, task) => findModelProblem(modelsDir, modelId(model, { task }), task),
     openModel: (ref) => {
       const model = modelId(ref.model, { file: ref.file });
