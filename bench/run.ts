@@ -11,6 +11,7 @@ import { face2faceBenchmark, formatFace2FaceTable } from './face2face.ts';
 import { formatLandmarksTable, landmarksBenchmark } from './landmarks.ts';
 import { deepfakesBenchmark, formatDeepfakesTable } from './deepfakes.ts';
 import { formatMemoryTable, memoryBenchmark } from './memory.ts';
+import { formatQueueTable, queueBenchmark } from './queue.ts';
 import { formatReenactTable, reenactBenchmark } from './reenact.ts';
 import { formatStartupTable, startupBenchmark } from './startup.ts';
 
@@ -66,6 +67,7 @@ async function main(): Promise<number> {
   await runBenchmark('deepfakes', () => deepfakesBenchmark(repoRoot), formatDeepfakesTable);
   await runBenchmark('cyclegan', () => cycleganBenchmark(repoRoot), formatCycleganTable);
   await runBenchmark('editor', () => editorBenchmark(repoRoot), formatEditorTable);
+  await runBenchmark('queue', () => queueBenchmark(repoRoot), formatQueueTable);
   return memory && !memory.pass ? 1 : 0;
 }
 

@@ -57,12 +57,45 @@ export function createProgram(): Command {
     .option('--force', 'replace the output if it exists')
     .option('--graph-outputs', 'write the output paths the graph file names (otherwise only paths given here are written)')
     .option('--json', 'print progress and the summary as JSON lines')
+    .option('--queue <redis-url>', 'render on the workers of this Redis queue (vivify worker), in chunks joined without re-encoding; paths must be the same on every worker')
+    .option('--chunk-frames <n>', 'with --queue: frames per chunk', wholeNumber(1), 150)
     .addOption(modelsDir)
     .addOption(debug)
     // Any other input the graph names is a flag too (--style FILE): render-command reads those from what is left.
     .allowUnknownOption()
     .allowExcessArguments()
     .action(lazy(() => import('./render-command.ts'), 'renderCommand'));
+
+  program
+    .command('worker')
+    .description('Take render jobs from a Redis queue (BullMQ) and render them with this machine\'s host and model store; SIGTERM finishes the job in hand, then stops.')
+    .requiredOption('--queue <redis-url>', 'the Redis the jobs are queued on, e.g. redis://127.0.0.1:6379')
+    .option('--concurrency <n>', 'jobs rendered at once', wholeNumber(1), 1)
+    .option('--lock-seconds <n>', 'how long a job stays with a worker that stopped answering before another worker takes it again', wholeNumber(1), 30)
+    .addOption(new Option('--provider <name>', 'where ONNX models run').choices(providerRequests).default('auto'))
+    .addOption(modelsDir)
+    .addOption(debug)
+    .action(lazy(() => import('./queue/worker-command.ts'), 'workerCommand'));
+
+  program
+    .command('batch')
+    .description('Queue many renders at once: every graph of a batch file with every combination of its input files, each output named by a pattern; outputs already rendered from the same graph and inputs are skipped.')
+    .argument('<jobs.json>', '{"graphs": [...], "inputs": {"source": [...], "driving": [...]}, "set": [...], "output": "out/{graph}-{source}-{driving}.mp4"}')
+    .requiredOption('--queue <redis-url>', 'the Redis the workers take jobs from')
+    .option('--force', 'replace outputs that exist but were not rendered by this batch')
+    .option('--json', 'print one JSON line per render and a summary')
+    .addOption(debug)
+    .action(lazy(() => import('./queue/batch-command.ts'), 'batchCommand'));
+
+  program
+    .command('queue')
+    .description('Look at a render queue: `queue status <redis-url>` counts its jobs by state and lists them with their progress and failures.')
+    .command('status')
+    .description('Count the queue\'s jobs by state (active, waiting, failed...) and list each with its file, frames done and failure.')
+    .argument('<redis-url>', 'the Redis the jobs are queued on')
+    .option('--json', 'print the counts and jobs as JSON')
+    .addOption(debug)
+    .action(lazy(() => import('./queue/queue-status-command.ts'), 'queueStatusCommand'));
 
   program
     .command('landmarks')

@@ -25,6 +25,9 @@ export interface RenderOptions {
   graphOutputs?: boolean;
   json?: boolean;
   modelsDir?: string;
+  /** Render on a BullMQ queue at this Redis URL (cli/queue), in chunks of `chunkFrames`. */
+  queue?: string;
+  chunkFrames?: number;
 }
 
 export async function renderCommand(_graph: string, options: RenderOptions, command: { args: string[] }): Promise<void> {
@@ -52,6 +55,11 @@ export async function renderCommand(_graph: string, options: RenderOptions, comm
     if (spec?.kind === 'file' && spec.role === 'output') named.add(target);
   }
   const outputs = await checkRenderOutputs(resolve(graphPath), document, registry, named, Boolean(options.graphOutputs));
+  if (options.queue !== undefined) {
+    const { renderOnQueue } = await import('./queue/queue-render.ts');
+    await renderOnQueue({ url: options.queue, document, registry, outputs, frames, chunkFrames: options.chunkFrames, force: Boolean(options.force), json: Boolean(options.json) });
+    return;
+  }
 
   try {
     const summary = await cancelOnSignal((signal) =>

@@ -51,7 +51,8 @@ export const face2face = defineNode({
   inputs: {
     source: input('image', 'the painting'),
     sourceFace: input('face', "the painting's landmarks"),
-    driving: input('frame', 'the driving frames (they set the timeline)'),
+    // Not read: a driver face alone (as speech makes one) sets the timeline as well as a video does.
+    driving: optionalInput('frame', 'the driving frames (they set the timeline where the driver face comes from a video)'),
     drivingFace: optionalInput('face', "the driver's landmarks; frames before its first face show the painting unchanged"),
   },
   outputs: {
@@ -76,7 +77,8 @@ export const face2face = defineNode({
   async prepare(ctx): Promise<State> {
     const { reference, referenceFrame } = ctx.params;
     const frames = ctx.timeline?.frameCount;
-    if (reference === 'frame' && frames !== undefined && referenceFrame >= frames) {
+    // A part of a longer run (a queue's chunk) is shorter than the run; the whole run's scan checked the frame.
+    if (reference === 'frame' && frames !== undefined && referenceFrame >= frames && !ctx.settings.part) {
       throw new UsageError(`node "${ctx.nodeId}": referenceFrame ${referenceFrame} is past the last frame rendered (${frames - 1})`);
     }
     return { picker: new ReferencePicker(reference, referenceFrame), heldBack: new FrameRanges() };
@@ -86,6 +88,8 @@ export const face2face = defineNode({
     input: 'drivingFace',
     wanted: (params, run) => params.reference !== 'first' || run.singleFrame,
     visit: (ctx, face, state) => state.picker.see(ctx.frame!.index, face as FaceLandmarks | undefined),
+    result: (state) => referenceToJson(state.picker.pick()),
+    adopt: (state, result) => state.picker.adopt(referenceFromJson(result)),
   },
   async run(ctx, inputs, state) {
     const { source, sourceFace, drivingFace } = inputs;
@@ -215,6 +219,19 @@ function pickReference(ctx: { warn(message: string): void; params: { referenceFr
   }
   if (!picked && picker.mode === 'frame') ctx.warn('the driver has no face at or after the reference frame; its first face is the reference');
   return picked?.face ?? current;
+}
+
+/** The picked reference as plain JSON (typed arrays as number lists), to hand to the parts of a split run. */
+function referenceToJson(picked: { index: number; face: FaceLandmarks } | undefined): unknown {
+  if (!picked) return null;
+  const { points, transform, confidence, found } = picked.face;
+  return { index: picked.index, face: { points: Array.from(points), transform: Array.from(transform), confidence, found } };
+}
+
+function referenceFromJson(value: unknown): { index: number; face: FaceLandmarks } | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const { index, face } = value as { index: number; face: { points: number[]; transform: number[]; confidence: number; found: boolean } };
+  return { index, face: { points: Float32Array.from(face.points), transform: Float32Array.from(face.transform), confidence: face.confidence, found: face.found } };
 }
 
 /** The painting as it is, with an empty mask (made once: frames before the driver's first face can be many). */

@@ -31,6 +31,9 @@ export const videoOutput = defineNode({
     return {};
   },
   async run(ctx, inputs, state) {
+    // A queue's chunk renders a few frames before its range only to settle smoothing; they belong to the chunk before.
+    const part = ctx.settings.part;
+    if (part && (ctx.frame?.index ?? 0) < part.warmUp) return {};
     const size = fitWithin(inputs.frames.width, inputs.frames.height, ctx.params.maxSize);
     const frame = resizeRgba(inputs.frames, size.width, size.height);
     // Frames always come from a stream source upstream, which sets the timeline; its rate is the output's.
@@ -42,7 +45,8 @@ export const videoOutput = defineNode({
       fps: ctx.timeline.fps,
       crf: ctx.params.crf,
       preset: ctx.params.preset,
-      audio: ctx.params.audio ? inputs.audio : undefined,
+      // A chunk's audio would be cut at its ends: the join muxes the driver's audio once over the whole video.
+      audio: ctx.params.audio && !part ? inputs.audio : undefined,
       overwrite: ctx.settings.overwrite,
       graphJson: JSON.stringify(ctx.graph),
     });

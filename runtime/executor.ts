@@ -35,19 +35,20 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
   let framesDone = 0;
   let loopStarted = started;
   let outcome: RunOutcome = 'failed';
+  let scanResults: Record<string, unknown> = {};
   try {
     await checkModels(nodes, options.host);
     const once = await runOncePhase(run, nodes.filter((node) => !node.streaming), keys);
     cachedNodes = once.cachedNodes;
     await stream.open(once.outputs);
-    await runScanPhase(run, stream, once.outputs);
+    scanResults = await runScanPhase(run, stream, once.outputs);
     const total = run.timeline?.frameCount ?? 0;
     const only = options.renderOnly;
-    const frames = only !== undefined ? (only < total ? [only] : []) : Array.from({ length: total }, (_, index) => index);
+    const frames = options.scanOnly ? [] : only !== undefined ? (only < total ? [only] : []) : Array.from({ length: total }, (_, index) => index);
     loopStarted = performance.now();
     framesDone = await stream.render(once.outputs, frames, maxInFlight);
     // A single frame is a glimpse, not a run: nothing is completed (no file written, no gaps reported).
-    if (only === undefined) await stream.finish();
+    if (only === undefined && !options.scanOnly) await stream.finish();
     outcome = 'done';
   } catch (error) {
     outcome = run.cancelled ? 'cancelled' : 'failed';
@@ -70,6 +71,7 @@ export async function runGraph(document: GraphDocument, options: RunOptions): Pr
     nodeSeconds: run.nodeSeconds,
     models: run.models.map((use) => ({ ...use, milliseconds: use.runs ? use.milliseconds / use.runs : 0 })),
     tallies: run.tallies,
+    scanResults,
   };
 }
 

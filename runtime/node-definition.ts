@@ -57,6 +57,11 @@ export interface RunSettings {
   overwrite: boolean;
   /** Which frames of the stream sources to run: `start` inclusive, `end` exclusive, both 0-based. */
   frames: { start: number; end?: number };
+  /**
+   * This run renders one part of a longer run (a queue's chunk): whole-run state comes from `RunOptions.scanResults`,
+   * and the first `warmUp` frames of the range only settle smoothing filters; outputs do not write them.
+   */
+  part?: { warmUp: number };
 }
 
 export interface NodeContext<P> {
@@ -97,6 +102,12 @@ export interface ScanSpec<I extends InputPortSpecs, P extends ParamSpecs, S> {
   wanted(params: ParamValues<P>, run: { singleFrame: boolean }): boolean;
   /** Sees the input's value for each frame, in order; returns 'enough' to end the pass early. */
   visit(ctx: FrameContext<ParamValues<P>>, value: unknown, state: S): 'enough' | void;
+  /**
+   * What the pass found, as plain JSON: a run split into parts (a queue's chunks) scans once and hands it to every
+   * part, which `adopt`s it instead of scanning its own frames.
+   */
+  result?(state: S): unknown;
+  adopt?(state: S, result: unknown): void;
 }
 
 /**

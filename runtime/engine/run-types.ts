@@ -46,6 +46,10 @@ export interface RunOptions {
    * Scans still see the whole range, so references are as in a full run; smoothing starts afresh at that frame.
    */
   renderOnly?: number;
+  /** Stops after the scan pass: the summary holds what the scans found (`scanResults`), and no output is written. */
+  scanOnly?: boolean;
+  /** What an earlier scan-only run found, by node id: those nodes adopt it instead of scanning (a run split into parts). */
+  scanResults?: Readonly<Record<string, unknown>>;
   onProgress?(progress: RunProgress): void;
   onWarning?(warning: RunWarning): void;
   /**
@@ -76,6 +80,8 @@ export interface RunSummary {
   models: ModelUse[];
   /** What nodes counted over the run (`ctx.tally`), by node id, then by name. */
   tallies: Record<string, Record<string, number>>;
+  /** What each scanning node found that it can hand on (ScanSpec.result), by node id. */
+  scanResults: Record<string, unknown>;
 }
 
 export interface ModelUse {

@@ -7,11 +7,19 @@ import type { Stream } from './stream-phase.ts';
  * Shows each node that asks for it (a reference frame picked from the whole driver) its input over the stream before
  * the first frame renders. What lies upstream runs again with states of its own, so the render starts from frame 0.
  */
-export async function runScanPhase(run: RunState, stream: Stream, once: Map<string, Outputs>): Promise<void> {
-  const singleFrame = run.options.renderOnly !== undefined;
+export async function runScanPhase(run: RunState, stream: Stream, once: Map<string, Outputs>): Promise<Record<string, unknown>> {
+  const { renderOnly, scanOnly, scanResults } = run.options;
+  // A part of a longer run, or the scan made for its parts, must not rely on seeing the run's first frame.
+  const singleFrame = renderOnly !== undefined || Boolean(scanOnly) || run.settings.part !== undefined;
+  const results: Record<string, unknown> = {};
   for (const scanning of stream.prepared.values()) {
     const scan = scanning.node.definition.scan;
     if (!scan?.wanted(scanning.node.params, { singleFrame })) continue;
+    const id = scanning.node.id;
+    if (scanResults && Object.hasOwn(scanResults, id) && scan.adopt) {
+      scan.adopt(scanning.state, scanResults[id]);
+      continue;
+    }
     const edge = scanning.node.incoming.find((e) => e.port === scan.input);
     if (!edge) continue;
     // What feeds the scanned input, short of nodes the cache holds whole (a redraw reads the driver's landmarks,
@@ -38,5 +46,7 @@ export async function runScanPhase(run: RunState, stream: Stream, once: Map<stri
     } finally {
       for (const { node, state } of [...pass.values()].reverse()) await node.definition.close?.(state, 'done').catch(() => undefined);
     }
+    if (scan.result) results[id] = scan.result(scanning.state);
   }
+  return results;
 }

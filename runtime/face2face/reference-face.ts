@@ -71,6 +71,7 @@ export class ReferencePicker {
   private candidates: { index: number; face: FaceLandmarks; features: NeutralFeatures }[] = [];
   private stride = 1;
   private chosen: { index: number; face: FaceLandmarks } | undefined;
+  private adopted: { picked: { index: number; face: FaceLandmarks } | undefined } | undefined;
 
   constructor(
     readonly mode: ReferenceMode,
@@ -95,8 +96,14 @@ export class ReferencePicker {
     }
   }
 
+  /** Takes the pick another run's scan made (a queue's chunk gets the whole run's): `pick` returns it from now on. */
+  adopt(picked: { index: number; face: FaceLandmarks } | undefined): void {
+    this.adopted = { picked };
+  }
+
   /** The reference and the frame it came from; undefined where the scan saw no face. */
   pick(): { index: number; face: FaceLandmarks } | undefined {
+    if (this.adopted) return this.adopted.picked;
     if (this.mode !== 'neutral') return this.chosen;
     if (this.candidates.length === 0) return undefined;
     const keys = Object.keys(neutralTargets) as (keyof NeutralFeatures)[];
