@@ -38,6 +38,7 @@ export function App(props: AppProps) {
     executionProvider: props.executionProvider,
     landmarker: { wasmFolderUrl: new URL(editorAssets.mediapipeFolder, document.baseURI).href, bundleUrl: new URL(editorAssets.landmarkerBundle, document.baseURI).href },
     models: { storeUrl: new URL('models/', document.baseURI).href, runtimeUrl: new URL(`${onnxruntimeWebFolder}/`, document.baseURI).href },
+    speech: { visemeModelUrl: new URL(editorAssets.visemeModel, document.baseURI).href },
   });
   let viewer: ViewerHandle | undefined;
   let canvas: GraphCanvasHandle | undefined;

@@ -18,6 +18,7 @@ export interface WorkerSetup {
   ffmpeg: { coreUrl: string; wasmUrl: string };
   landmarker: LandmarkerAssets;
   models: { storeUrl: string; runtimeUrl: string };
+  speech: { visemeModelUrl: string };
 }
 
 export interface PackedImage {

@@ -35,6 +35,7 @@ function setUp(setup: WorkerSetup): GraphRunner {
     executionProvider: setup.executionProvider,
     landmarker: setup.landmarker,
     models: setup.models,
+    speech: setup.speech,
     openCamera: camera.openCamera,
   });
   return createLocalRunner({ registry: createRegistry(), host });

@@ -13,5 +13,6 @@ export function workerSetup(executionProvider: string, base: string): WorkerSetu
     ffmpeg: { coreUrl: asset(editorAssets.ffmpegCore), wasmUrl: asset(editorAssets.ffmpegWasm) },
     landmarker: { wasmFolderUrl: asset(editorAssets.mediapipeFolder), bundleUrl: asset(editorAssets.landmarkerBundle) },
     models: { storeUrl: asset('models/'), runtimeUrl: asset(`${onnxruntimeWebFolder}/`) },
+    speech: { visemeModelUrl: asset(editorAssets.visemeModel) },
   };
 }

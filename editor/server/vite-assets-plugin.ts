@@ -22,6 +22,7 @@ function assetSources(): Record<string, () => Promise<Uint8Array>> {
     [editorAssets.landmarkerBundle]: () => (bundle ??= buildFaceLandmarkerBundle().then((built) => built.bytes)),
     [editorAssets.ffmpegCore]: file(join(ffmpeg, 'ffmpeg-core.js')),
     [editorAssets.ffmpegWasm]: file(join(ffmpeg, 'ffmpeg-core.wasm')),
+    [editorAssets.visemeModel]: file(require.resolve('@met4citizen/headaudio/dist/model-en-mixed.bin')),
     ...Object.fromEntries(onnxruntimeWebFiles.map((name) => [`${onnxruntimeWebFolder}/${name}`, file(join(onnxruntime, name))])),
   };
 }

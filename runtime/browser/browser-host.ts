@@ -7,7 +7,7 @@ import { checkBrowserOutputPath } from './browser-output-path.ts';
 import { createBrowserModelOpener, servedModelStore } from './browser-onnx.ts';
 
 /** Video in and out in the page (ffmpeg.wasm), given to the host by the editor. */
-export type BrowserVideo = Pick<Host, 'openVideo' | 'createVideoWriter'>;
+export type BrowserVideo = Pick<Host, 'openVideo' | 'createVideoWriter'> & Partial<Pick<Host, 'readAudio'>>;
 
 export interface BrowserHostOptions {
   files: BrowserFiles;
@@ -17,6 +17,8 @@ export interface BrowserHostOptions {
   executionProvider: string;
   /** Where the editor's server offers the model store ("…/models/") and onnxruntime-web's wasm (both end in "/"). */
   models: { storeUrl: string; runtimeUrl: string };
+  /** Where the editor serves HeadAudio's viseme model (the speech-motion node's); without it, speech cannot be made here. */
+  speech?: { visemeModelUrl: string };
   /** The camera; by default the page's own. A worker has none: the page relays its pictures (editor/runner). */
   openCamera?: Host['openCamera'];
 }
@@ -46,5 +48,13 @@ export function createBrowserHost(options: BrowserHostOptions): Host {
     modelProblem: store.modelProblem,
     importModelFile: store.importModelFile,
     openModel,
+    ...(options.video.readAudio ? { readAudio: options.video.readAudio } : {}),
+    ...(options.speech ? { visemeModel: () => fetchBytes(options.speech!.visemeModelUrl) } : {}),
   };
+}
+
+async function fetchBytes(url: string): Promise<ArrayBuffer> {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${url}: the editor's server answered ${response.status}`);
+  return response.arrayBuffer();
 }

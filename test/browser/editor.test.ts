@@ -160,6 +160,38 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     await page.close();
   }, 400_000);
 
+  it('speaks a painting from a recording (the audio of d20): exports MP4 with that voice, matching the CLI', async () => {
+    const page = await openEditor();
+    await page.selectOption('[data-testid=presets]', 'speak-painting');
+    await page.setInputFiles('input[data-input=source]', sharedMedia('source/s9.jpg'));
+    await page.setInputFiles('input[data-input=audio]', sharedMedia('driving/d20.mp4'));
+    await page.check('[data-testid=export-range]');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 240_000 }), page.click('[data-testid=export]')]);
+    const exported = join(dir.path, 'editor-speak.mp4');
+    await download.saveAs(exported);
+    expect(await probeFile(exported)).toMatchObject({ videoFrames: 30, fps: '25/1', audio: true });
+    const cli = join(dir.path, 'cli-speak.mp4');
+    const render = await runCli(['render', 'presets/speak-painting.json', '--source', sharedMedia('source/s9.jpg'), '--audio', sharedMedia('driving/d20.mp4'), '-o', cli, '--frames', '0:30']);
+    expect(render.code).toBe(0);
+    // Frame 20 is mid-word (the mouth open): the same speech made in the page's worker and in Node.
+    const frame20 = async (video: string, name: string) => {
+      const png = join(dir.path, name);
+      await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', video, '-vf', 'select=eq(n\\,20)', '-frames:v', '1', png]);
+      return png;
+    };
+    // As in the export test above, s9's ICC profile alone holds the two hosts' frames to about 35.5 dB.
+    const spoken = await frame20(exported, 'editor-speak-20.png');
+    expect(await psnr(spoken, await frame20(cli, 'cli-speak-20.png'))).toBeGreaterThanOrEqual(34);
+    // And the painting did speak: around s9's mouth, frame 20 is not the painting at rest.
+    const mouth = async (frame: number, name: string) => {
+      const png = join(dir.path, name);
+      await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', exported, '-vf', `select=eq(n\\,${frame}),crop=iw*0.2:ih*0.08:iw*0.378:ih*0.27`, '-frames:v', '1', png]);
+      return png;
+    };
+    expect(await psnr(await mouth(20, 'mouth-20.png'), await mouth(0, 'mouth-0.png'))).toBeLessThan(25);
+    await page.close();
+  }, 400_000);
+
   it('adds nodes from the palette, searched by name; duplicates with Ctrl+D; undoes and redoes', async () => {
     const page = await openEditor();
     await page.selectOption('[data-testid=presets]', 'animate-painting');
