@@ -25,7 +25,7 @@ import { pasteBack } from '../runtime/reenact/paste-back.ts';
 import { eyeRatios, lipRatio } from '../runtime/reenact/retarget-ratios.ts';
 
 /** The modules of a LivePortrait-class model, by the file names of its catalog entry. */
-const modules = {
+export const modules = {
   appearance: 'appearance_feature_extractor.onnx',
   motion: 'motion_extractor.onnx',
   warp: 'warping_spade.onnx',
@@ -33,13 +33,13 @@ const modules = {
   eyes: 'stitching_eye.onnx',
   lips: 'stitching_lip.onnx',
 } as const;
-type Sessions = Record<keyof typeof modules, ModelSession>;
+export type Sessions = Record<keyof typeof modules, ModelSession>;
 
 /** The models see a 256x256 crop and draw a 512x512 one. */
 const inputSize = 256;
 const outputSize = 512;
 
-interface SourceFace {
+export interface SourceFace {
   crop: FaceCrop;
   features: FloatTensor;
   motion: MotionInfo;
@@ -48,11 +48,18 @@ interface SourceFace {
   lip: number;
 }
 
+/** The driver's first face: relative motion is measured from it. */
+export interface FirstFace {
+  motion: MotionInfo;
+  keypoints?: Float32Array;
+  multiplier: number;
+}
+
 interface State {
   sessions: Sessions;
   source?: SourceFace;
   /** The driver's first frame with a face: relative motion is measured from it. */
-  first?: { motion: MotionInfo; keypoints?: Float32Array; multiplier: number };
+  first?: FirstFace;
   smoother?: OneEuroFilter;
   empty?: Mask;
 }
@@ -86,8 +93,8 @@ export const reenact = defineNode({
       help: "expression: LivePortrait's expression-friendly mode (motion scaled by the ratio of the two faces' keypoint volumes, first frame = the painting as it is); pose: keypoints as transferred",
     }),
     stitching: boolean(true, { help: 'run the stitching network, which keeps the pasted crop aligned with the rest of the painting' }),
-    eyeRetargeting: number(0, { min: 0, max: 2, help: "gain on the eye-retargeting network's correction towards the driver's eye opening (0 off)" }),
-    lipRetargeting: number(0, { min: 0, max: 2, help: "gain on the lip-retargeting network's correction towards the driver's lip opening (0 off)" }),
+    eyeRetargeting: number(0, { min: 0, max: 2, help: "gain on the eye-retargeting network's correction towards the driver's eye opening (0 off); as in LivePortrait, with relative motion any retargeting replaces the transferred motion by the networks' corrections to the painting's own keypoints" }),
+    lipRetargeting: number(0, { min: 0, max: 2, help: "gain on the lip-retargeting network's correction towards the driver's lip opening (0 off); as in LivePortrait, with relative motion any retargeting replaces the transferred motion by the networks' corrections to the painting's own keypoints" }),
     smoothing: number(0, { min: 0, max: 1, help: "One Euro smoothing of the driver's pose and expression: 0 none, 1 strongest" }),
     cropScale: number(2.3, { min: 1.5, max: 4, help: "size of the painting's face crop, times the face (LivePortrait's 2.3)" }),
     cropOffsetX: number(0, { min: -0.5, max: 0.5, help: 'shift of the crop sideways, times its size' }),
@@ -123,24 +130,10 @@ export const reenact = defineNode({
       motion = smoothMotion(motion, state.smoother, ctx.frame?.time ?? 0);
     }
     const own = state.source;
-    const first = (state.first ??= { motion, multiplier: 1 });
-    let driven =
-      params.motion === 'relative'
-        ? relativeKeypoints(own.motion, motion, first.motion, { expression: params.expression, pose: params.headPose })
-        : absoluteKeypoints(own.motion, motion);
-    if (params.motion === 'relative' && params.friendly === 'expression') {
-      if (!first.keypoints) {
-        first.keypoints = driven;
-        first.multiplier = motionMultiplier(own.keypoints, driven);
-      }
-      driven = expressionFriendly(own.keypoints, driven, first.keypoints, first.multiplier);
-    }
-    driven = await retarget(sessions, own, drivingFace, driven, params);
-    if (params.stitching) {
-      const delta = await sessions.stitching.run({ input: { data: stitchingInput(own.keypoints, driven), dims: [1, 126] } });
-      driven = applyStitching(driven, single(delta, sessions.stitching).data);
-    }
-    driven = applyMultiplier(own.keypoints, driven, params.multiplier);
+    state.first ??= { motion, multiplier: 1 };
+    // LivePortrait feeds one driving eye ratio; both eyes' mean is steadier on MediaPipe's points.
+    const [left, right] = eyeRatios(drivingFace.points);
+    const driven = await drivenKeypoints(sessions, own, motion, state.first, { eyes: (left + right) / 2, lip: lipRatio(drivingFace.points) }, params);
 
     const generated = await sessions.warp.run({
       feature_3d: own.features,
@@ -157,27 +150,62 @@ export const reenact = defineNode({
 async function readSource(sessions: Sessions, image: RgbaImage, face: FaceLandmarks, params: { cropScale: number; cropOffsetX: number; cropOffsetY: number }): Promise<SourceFace> {
   const crop = faceCrop(face.points, { scale: params.cropScale, offsetX: params.cropOffsetX, offsetY: params.cropOffsetY, rotate: true });
   if (!(crop.side > 8)) throw new UsageError("the painting's face is too small to crop");
-  const img = { data: cropTensor(image, crop, inputSize), dims: [1, 3, inputSize, inputSize] };
+  return sourceFace(sessions, cropTensor(image, crop, inputSize), crop, eyeRatios(face.points), lipRatio(face.points));
+}
+
+/** The painting's appearance features, motion and posed keypoints from its 256x256 crop (planar RGB 0..1). */
+export async function sourceFace(sessions: Sessions, crop: Float32Array, place: FaceCrop, eyes: [number, number], lip: number): Promise<SourceFace> {
+  const img = { data: crop, dims: [1, 3, inputSize, inputSize] };
   const features = single(await sessions.appearance.run({ img }), sessions.appearance);
   const motion = motionInfo(await sessions.motion.run({ img }));
   const keypoints = transformKeypoints(motion.keypoints, motion.rotation, motion.expression, motion.scale, motion.translation);
-  return { crop, features, motion, keypoints, eyes: eyeRatios(face.points), lip: lipRatio(face.points) };
+  return { crop: place, features, motion, keypoints, eyes, lip };
+}
+
+type DriveParams = { motion: 'relative' | 'absolute'; friendly: 'expression' | 'pose'; expression: number; headPose: number; stitching: boolean; eyeRetargeting: number; lipRetargeting: number; multiplier: number };
+
+/**
+ * The keypoints one driving frame draws the painting with, from the frame's motion and its eye and lip opening:
+ * relative or absolute transfer, expression-friendly scaling, retargeting, stitching, the driving multiplier.
+ * `first` holds the driver's first face; its keypoints and multiplier are filled in on the first call.
+ */
+export async function drivenKeypoints(sessions: Sessions, own: SourceFace, motion: MotionInfo, first: FirstFace, driving: { eyes: number; lip: number }, params: DriveParams): Promise<Float32Array> {
+  let driven =
+    params.motion === 'relative'
+      ? relativeKeypoints(own.motion, motion, first.motion, { expression: params.expression, pose: params.headPose })
+      : absoluteKeypoints(own.motion, motion);
+  if (params.motion === 'relative' && params.friendly === 'expression') {
+    if (!first.keypoints) {
+      first.keypoints = driven;
+      first.multiplier = motionMultiplier(own.keypoints, driven);
+    }
+    driven = expressionFriendly(own.keypoints, driven, first.keypoints, first.multiplier);
+  }
+  if (params.eyeRetargeting > 0 || params.lipRetargeting > 0) {
+    // As LivePortrait's pipeline: the networks' corrections are measured from the painting's own keypoints, so in
+    // relative mode they replace the transferred motion rather than add to it (which counted the eyes' and lips'
+    // change twice); in absolute mode they add to the driver's pose.
+    driven = await retarget(sessions, own, driving, params.motion === 'relative' ? own.keypoints : driven, params);
+  }
+  if (params.stitching) {
+    const delta = await sessions.stitching.run({ input: { data: stitchingInput(own.keypoints, driven), dims: [1, 126] } });
+    driven = applyStitching(driven, single(delta, sessions.stitching).data);
+  }
+  return applyMultiplier(own.keypoints, driven, params.multiplier);
 }
 
 /** Eye and lip retargeting: each network's correction towards the driver's opening, added with its gain. */
-async function retarget(sessions: Sessions, own: SourceFace, drivingFace: FaceLandmarks, driven: Float32Array, params: { eyeRetargeting: number; lipRetargeting: number }) {
+async function retarget(sessions: Sessions, own: SourceFace, driving: { eyes: number; lip: number }, driven: Float32Array, params: { eyeRetargeting: number; lipRetargeting: number }) {
   const out = Float32Array.from(driven);
   const add = (delta: Float32Array, gain: number) => {
     for (let i = 0; i < out.length; i++) out[i] = out[i]! + gain * delta[i]!;
   };
   if (params.eyeRetargeting > 0) {
-    // LivePortrait feeds one driving eye ratio; both eyes' mean is steadier on MediaPipe's points.
-    const [left, right] = eyeRatios(drivingFace.points);
-    const input = eyeRetargetingInput(own.keypoints, own.eyes[0], own.eyes[1], (left + right) / 2);
+    const input = eyeRetargetingInput(own.keypoints, own.eyes[0], own.eyes[1], driving.eyes);
     add(single(await sessions.eyes.run({ input: { data: input, dims: [1, 66] } }), sessions.eyes).data, params.eyeRetargeting);
   }
   if (params.lipRetargeting > 0) {
-    const input = lipRetargetingInput(own.keypoints, own.lip, lipRatio(drivingFace.points));
+    const input = lipRetargetingInput(own.keypoints, own.lip, driving.lip);
     add(single(await sessions.lips.run({ input: { data: input, dims: [1, 65] } }), sessions.lips).data, params.lipRetargeting);
   }
   return out;

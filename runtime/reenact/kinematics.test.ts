@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  absoluteExpressionIndices,
   absoluteKeypoints,
   applyMultiplier,
   applyStitching,
@@ -249,14 +250,21 @@ describe('relative and absolute motion', () => {
     expectClose(pose.translation, [source.translation[0]! + 0.1, source.translation[1]! - 0.2, 0], 6);
   });
 
-  it('takes the driver rotation, expression and translation at the source scale in absolute mode', () => {
+  it('takes the driver rotation, translation and chosen expression values at the source scale in absolute mode', () => {
     const now = motion(6, -4, 5, 11);
-    const expected = transformKeypoints(source.keypoints, now.rotation, now.expression, source.scale, [
+    // LivePortrait's pipeline keeps the source's expression for points 0, 7 and 10 and some coordinates of 3, 4, 5, 8
+    // and 9 (found by the parity test against its code: the whole driver expression was taken before).
+    const kept = [0, 1, 2, 9, 11, 12, 14, 15, 16, 21, 22, 23, 24, 25, 27, 30, 31, 32];
+    const expression = Float32Array.from(now.expression);
+    for (const i of kept) expression[i] = source.expression[i]!;
+    expect(absoluteExpressionIndices).toHaveLength(63 - kept.length);
+    const expected = transformKeypoints(source.keypoints, now.rotation, expression, source.scale, [
       now.translation[0]!,
       now.translation[1]!,
       0,
     ]);
     expect(absoluteKeypoints(source, now)).toEqual(expected);
+    expect(absoluteKeypoints(source, now)).not.toEqual(transformKeypoints(source.keypoints, now.rotation, now.expression, source.scale, [now.translation[0]!, now.translation[1]!, 0]));
   });
 });
 

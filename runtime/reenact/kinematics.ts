@@ -187,11 +187,28 @@ export function relativeKeypoints(
   return transformKeypoints(source.keypoints, pose.rotation, pose.expression, pose.scale, pose.translation);
 }
 
-/** LivePortrait's absolute motion: the driver's rotation, expression and translation (t_z = 0) at the source's scale. */
+/**
+ * The expression values absolute motion takes from the driver, as LivePortrait's pipeline picks them (flat indices
+ * into the 63): all of points 1, 2, 6 and 11-20, y of points 3 and 4, z of 5 and 8, y and z of 9. The others keep the
+ * source's own expression (points 0, 7, 10 and the rest of 3, 4, 5, 8, 9).
+ */
+export const absoluteExpressionIndices: readonly number[] = (() => {
+  const picked: number[] = [];
+  for (const point of [1, 2, 6, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20]) picked.push(3 * point, 3 * point + 1, 3 * point + 2);
+  picked.push(3 * 3 + 1, 3 * 4 + 1, 3 * 5 + 2, 3 * 8 + 2, 3 * 9 + 1, 3 * 9 + 2);
+  return picked.sort((a, b) => a - b);
+})();
+
+/**
+ * LivePortrait's absolute motion: the driver's rotation and translation (t_z = 0) at the source's scale, and the
+ * driver's expression where `absoluteExpressionIndices` says (the source's own elsewhere).
+ */
 export function absolutePose(source: MotionInfo, driving: MotionInfo): Pose {
+  const expression = Float32Array.from(source.expression);
+  for (const i of absoluteExpressionIndices) expression[i] = driving.expression[i]!;
   return {
     rotation: Float64Array.from(driving.rotation),
-    expression: Float32Array.from(driving.expression),
+    expression,
     scale: source.scale,
     translation: Float32Array.of(driving.translation[0]!, driving.translation[1]!, 0),
   };
