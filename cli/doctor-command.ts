@@ -29,7 +29,7 @@ export function doctorCommand(options: { json?: boolean }): void {
   checks.push({
     name: 'onnxruntime',
     ok: true,
-    detail: `onnxruntime-node ${ortVersion}: ${providers.available.join(', ')}${providers.cudaMissing ? `; CUDA unavailable: ${providers.cudaMissing}` : ''}`,
+    detail: `onnxruntime-node ${ortVersion}: ${providers.available.join(', ')}${providers.cudaMissing ? `; CUDA unavailable: ${providers.cudaMissing}` : ''}${providers.webgpuMissing ? `; WebGPU unavailable: ${providers.webgpuMissing}` : ''}`,
   });
   checks.push({ name: 'GPU', ok: true, detail: providers.gpu ?? 'none seen (models run on the CPU)' });
   const models = modelsFolder();

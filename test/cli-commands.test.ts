@@ -71,6 +71,8 @@ describe('vivify doctor', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^ok {3}ffmpeg .*ffmpeg version /m);
     expect(result.stdout).toMatch(/^ok {3}onnxruntime .*onnxruntime-node 1\.30\.0: cpu/m);
+    // WebGPU is bundled: the line says it is usable, or why not (here: no Vulkan driver, or Debian's too-old lavapipe).
+    expect(result.stdout).toMatch(/^ok {3}onnxruntime .*(webgpu|WebGPU unavailable: (no Vulkan driver|Dawn found no WebGPU adapter))/m);
     expect(result.stdout).toMatch(/^ok {3}GPU /m);
     expect(result.stdout).toContain(`${dir.path} (VIVIFY_MODELS_DIR)`);
     expect(result.stdout).toMatch(/^ok {3}landmarker +not built yet: built from @mediapipe\/face_mesh@[\d.]+\+builder\d+ on first use, no download$/m);
