@@ -21,7 +21,7 @@ export function optionFor(inputName: string): string {
  * (its flag would be render's own), so the graph check refuses them. test/hostile-graphs.test.ts holds this list to
  * cli/program.ts.
  */
-export const renderOptionNames = ['set', 'frames', 'provider', 'force', 'graph-outputs', 'json', 'models-dir', 'debug', 'help'] as const;
+export const renderOptionNames = ['set', 'frames', 'provider', 'force', 'graph-outputs', 'json', 'models-dir', 'debug', 'queue', 'chunk-frames', 'help'] as const;
 
 /**
  * Reads what `vivify render` leaves of its command line once its own options are taken: the graph, and a
