@@ -31,6 +31,13 @@ interface EditorHooks {
 const outDir = join(repoRoot, 'test', 'output', 'editor-build');
 let built: Promise<void> | undefined;
 
+/** Writes frame `frame` of a video to `png` (cut by an ffmpeg `crop` filter where given) and returns its path. */
+async function framePicture(video: string, frame: number, png: string, crop?: string): Promise<string> {
+  const filter = `select=eq(n\\,${frame})${crop ? `,${crop}` : ''}`;
+  await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', video, '-vf', filter, '-frames:v', '1', png]);
+  return png;
+}
+
 /** Chooses a shared painting and driving video with the toolbar's file inputs. */
 async function chooseMedia(page: Page, painting: string, driver: string): Promise<void> {
   await page.setInputFiles('input[data-input=source]', sharedMedia(`source/${painting}.jpg`));
@@ -149,11 +156,7 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     const cli = join(dir.path, 'cli.mp4');
     const render = await runCli(['render', 'presets/animate-painting.json', '--source', sharedMedia('source/s9.jpg'), '--driving', sharedMedia('driving/d18.mp4'), '-o', cli, '--frames', '0:30']);
     expect(render.code).toBe(0);
-    const frame20 = async (video: string, name: string) => {
-      const png = join(dir.path, name);
-      await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', video, '-vf', 'select=eq(n\\,20)', '-frames:v', '1', png]);
-      return png;
-    };
+    const frame20 = (video: string, name: string) => framePicture(video, 20, join(dir.path, name));
     // The two hosts decode s9.jpg's embedded Apple ICC profile differently (Chromium converts it, sharp does not: blue
     // differs by about 3 levels everywhere), which alone holds the frames to about 35.5 dB apart from the face.
     expect(await psnr(await frame20(exported, 'editor-20.png'), await frame20(cli, 'cli-20.png'))).toBeGreaterThanOrEqual(34);
@@ -174,20 +177,12 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     const render = await runCli(['render', 'presets/speak-painting.json', '--source', sharedMedia('source/s9.jpg'), '--audio', sharedMedia('driving/d20.mp4'), '-o', cli, '--frames', '0:30']);
     expect(render.code).toBe(0);
     // Frame 20 is mid-word (the mouth open): the same speech made in the page's worker and in Node.
-    const frame20 = async (video: string, name: string) => {
-      const png = join(dir.path, name);
-      await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', video, '-vf', 'select=eq(n\\,20)', '-frames:v', '1', png]);
-      return png;
-    };
+    const frame20 = (video: string, name: string) => framePicture(video, 20, join(dir.path, name));
     // As in the export test above, s9's ICC profile alone holds the two hosts' frames to about 35.5 dB.
     const spoken = await frame20(exported, 'editor-speak-20.png');
     expect(await psnr(spoken, await frame20(cli, 'cli-speak-20.png'))).toBeGreaterThanOrEqual(34);
     // And the painting did speak: around s9's mouth, frame 20 is not the painting at rest.
-    const mouth = async (frame: number, name: string) => {
-      const png = join(dir.path, name);
-      await promisify(execFile)('ffmpeg', ['-v', 'error', '-i', exported, '-vf', `select=eq(n\\,${frame}),crop=iw*0.2:ih*0.08:iw*0.378:ih*0.27`, '-frames:v', '1', png]);
-      return png;
-    };
+    const mouth = (frame: number, name: string) => framePicture(exported, frame, join(dir.path, name), 'crop=iw*0.2:ih*0.08:iw*0.378:ih*0.27');
     expect(await psnr(await mouth(20, 'mouth-20.png'), await mouth(0, 'mouth-0.png'))).toBeLessThan(25);
     await page.close();
   }, 400_000);
