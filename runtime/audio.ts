@@ -13,3 +13,29 @@ export interface AudioTrack {
   /** Seconds of audio that belong to the run's frames. */
   duration: number;
 }
+
+/** What ffprobe says of a file's streams, as far as reading its audio needs. */
+export interface AudioStreamReport {
+  streams?: { index: number; codec_type?: string; codec_name?: string; duration?: string }[];
+  format?: { duration?: string };
+}
+
+/**
+ * Mono samples decoded from `stream` of a file, with the track they came from: the span is the one asked for, or what
+ * is left of the file from `start` (no longer than what was decoded). Both hosts decode with ffmpeg and share this.
+ */
+export function decodedAudio(
+  path: string,
+  bytes: Uint8Array,
+  sampleRate: number,
+  stream: NonNullable<AudioStreamReport['streams']>[number],
+  report: AudioStreamReport,
+  span: { start?: number; duration?: number },
+): { samples: Float32Array; sampleRate: number; track: AudioTrack } {
+  const samples = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.byteLength & ~3)));
+  const start = span.start ?? 0;
+  const decoded = samples.length / sampleRate;
+  const fileDuration = Number(stream.duration ?? report.format?.duration);
+  const duration = span.duration ?? (Number.isFinite(fileDuration) ? Math.min(fileDuration - start, decoded) : decoded);
+  return { samples, sampleRate, track: { path, streamIndex: stream.index, codec: stream.codec_name ?? 'unknown', start, duration: Math.max(0, duration) } };
+}

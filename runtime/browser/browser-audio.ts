@@ -1,13 +1,10 @@
+import { type AudioStreamReport, decodedAudio } from '../audio.ts';
 import { UsageError } from '../errors.ts';
 import type { AudioReadOptions, DecodedAudio } from '../host.ts';
 import type { BrowserFiles } from './browser-files.ts';
 import { type FfmpegWasm, lastError } from './ffmpeg-wasm.ts';
 import { safeFileName } from './video-chunks.ts';
 
-interface AudioStreamReport {
-  streams?: { index: number; codec_type?: string; codec_name?: string; duration?: string }[];
-  format?: { duration?: string };
-}
 
 /**
  * The browser host's `readAudio`: the first audio track of a file the user gave (an audio file or a video's sound),
@@ -35,16 +32,7 @@ export async function readBrowserAudio(files: BrowserFiles, ffmpeg: FfmpegWasm, 
       const span = ['-ss', start.toFixed(6), ...(options.duration !== undefined ? ['-t', options.duration.toFixed(6)] : [])];
       const result = await session.exec(['-v', 'error', '-hide_banner', ...span, '-i', input, '-map', `0:${stream.index}`, '-ac', '1', '-ar', String(options.sampleRate), '-f', 'f32le', output]);
       if (result.code !== 0) throw new UsageError(`${path}: its audio could not be decoded (${lastError(result)})`);
-      const bytes = await session.readFile(output);
-      const samples = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.byteLength & ~3)));
-      const decoded = samples.length / options.sampleRate;
-      const fileDuration = Number(stream.duration ?? report.format?.duration);
-      const duration = options.duration ?? (Number.isFinite(fileDuration) ? Math.min(fileDuration - start, decoded) : decoded);
-      return {
-        samples,
-        sampleRate: options.sampleRate,
-        track: { path, streamIndex: stream.index, codec: stream.codec_name ?? 'unknown', start, duration: Math.max(0, duration) },
-      };
+      return decodedAudio(path, await session.readFile(output), options.sampleRate, stream, report, options);
     } finally {
       await session.unmount(mount);
       await session.removeDir(dir);

@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { promisify } from 'node:util';
+import { type AudioStreamReport, decodedAudio } from '../audio.ts';
 import { UsageError } from '../errors.ts';
 import type { AudioReadOptions, DecodedAudio } from '../host.ts';
 import { ffmpegBinaries } from './ffmpeg-binaries.ts';
@@ -10,11 +11,6 @@ import { displayPath } from './paths.ts';
 import { summarizeFfmpegError } from './process-output.ts';
 
 const run = promisify(execFile);
-
-interface AudioStreamReport {
-  streams?: { index: number; codec_type?: string; codec_name?: string; duration?: string }[];
-  format?: { duration?: string };
-}
 
 /**
  * Decodes the first audio track of any file ffmpeg reads (WAV, MP3, M4A/AAC, OGG/Opus, a video's sound) to mono
@@ -26,7 +22,6 @@ export async function readAudioFile(path: string, options: AudioReadOptions): Pr
   const report = await probeAudio(path, name);
   const stream = report.streams?.find((s) => s.codec_type === 'audio');
   if (!stream) throw new UsageError(`${name}: has no audio track to speak from`);
-  const fileDuration = Number(stream.duration ?? report.format?.duration);
   const start = options.start ?? 0;
   const span = ['-ss', start.toFixed(6), ...(options.duration !== undefined ? ['-t', options.duration.toFixed(6)] : [])];
   let stdout: Buffer;
@@ -40,14 +35,7 @@ export async function readAudioFile(path: string, options: AudioReadOptions): Pr
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
     throw new UsageError(`${name}: its audio could not be decoded (${summarizeFfmpegError(stderr) || 'ffmpeg failed'})`);
   }
-  const samples = new Float32Array(stdout.buffer.slice(stdout.byteOffset, stdout.byteOffset + (stdout.byteLength & ~3)));
-  const decoded = samples.length / options.sampleRate;
-  const duration = options.duration ?? (Number.isFinite(fileDuration) ? Math.min(fileDuration - start, decoded) : decoded);
-  return {
-    samples,
-    sampleRate: options.sampleRate,
-    track: { path, streamIndex: stream.index, codec: stream.codec_name ?? 'unknown', start, duration: Math.max(0, duration) },
-  };
+  return decodedAudio(path, stdout, options.sampleRate, stream, report, options);
 }
 
 async function probeAudio(path: string, name: string): Promise<AudioStreamReport> {
