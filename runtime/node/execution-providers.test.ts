@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveProvider, webgpuProblem } from './execution-providers.ts';
+import { encodeModel, makeModel, makeNode, valueInfo } from '../onnx/onnx-graph.ts';
+import { probeModel, resolveProvider, webgpuProblem } from './execution-providers.ts';
 
 const cpuOnly = { available: ['cpu'], cudaMissing: 'no NVIDIA GPU driver found', webgpuMissing: 'no Vulkan driver is installed' };
 
@@ -20,5 +21,10 @@ describe('execution providers', () => {
     // This machine (and CI) has no GPU: a reason naming the Vulkan driver; where a GPU driver is installed, none.
     const problem = webgpuProblem();
     if (problem !== undefined) expect(problem).toMatch(/Vulkan driver|lavapipe/);
+  });
+
+  it("probes WebGPU with onnx-graph's one-Relu model, written out so the CLI's start does not load protobufjs", () => {
+    const relu = makeModel({ nodes: [makeNode('Relu', ['x'], ['y'])], inputs: [valueInfo('x', 'float32', [1, 4])], outputs: [valueInfo('y', 'float32', [1, 4])] });
+    expect(probeModel).toBe(Buffer.from(encodeModel(relu)).toString('base64'));
   });
 });

@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { UsageError } from '../errors.ts';
-import { encodeModel, makeModel, makeNode, valueInfo } from '../onnx/onnx-graph.ts';
 
 export type ProviderRequest = 'auto' | 'cpu' | 'cuda' | 'webgpu';
 export const providerRequests: readonly ProviderRequest[] = ['auto', 'cpu', 'cuda', 'webgpu'];
@@ -89,6 +88,13 @@ function webgpuSetupProblem(): string | null {
   return adapterProblem;
 }
 
+/**
+ * The probe's model, encoded (base64): one Relu on a 1x4 float tensor. Written out rather than built with onnx-graph,
+ * so that every CLI start (which reads this module for --provider's choices) does not load protobufjs; a test checks
+ * it is what onnx-graph builds.
+ */
+export const probeModel = 'CAgSBnZpdmlmeTpCCg8KAXgSAXkaAXkiBFJlbHUSBWdyYXBoWhMKAXgSDgoMCAESCAoCCAEKAggEYhMKAXkSDgoMCAESCAoCCAEKAggEQgQKABAR';
+
 /** The adapter probe's answer, once a process: null where Dawn gave an adapter; undefined until asked. */
 let adapterProblem: string | null | undefined;
 
@@ -98,14 +104,11 @@ let adapterProblem: string | null | undefined;
  * does not mean its GPU is there: Mesa installs Intel and AMD manifests on any machine). About 0.3 s, once a process.
  */
 function probeAdapter(): string | null {
-  const model = encodeModel(
-    makeModel({ nodes: [makeNode('Relu', ['x'], ['y'])], inputs: [valueInfo('x', 'float32', [1, 4])], outputs: [valueInfo('y', 'float32', [1, 4])] }),
-  );
   const script =
     "require(process.argv[1]).InferenceSession.create(Buffer.from(process.argv[2], 'base64'), { executionProviders: ['webgpu'] })" +
     '.then(() => process.exit(0), (error) => { console.error(String(error && error.message)); process.exit(1); })';
   const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
-  const probe = spawnSync(process.execPath, ['-e', script, ortPath, Buffer.from(model).toString('base64')], { encoding: 'utf8', timeout: 30_000 });
+  const probe = spawnSync(process.execPath, ['-e', script, ortPath, probeModel], { encoding: 'utf8', timeout: 30_000 });
   if (probe.status === 0) return null;
   const said = `${probe.stderr ?? ''}`;
   const required = /Warning: (Vulkan \S+ required)/.exec(said)?.[1];
