@@ -3,17 +3,17 @@ import { paintMouthCavity } from '../runtime/compose/mouth-cavity.ts';
 import { fillPolygonMask } from '../runtime/compose/polygon-mask.ts';
 import { type TransferBasis, transferBasis, transferMotion } from '../runtime/face2face/expression-transfer.ts';
 import { cheekLandmarks, eyeContours, innerLipLower, innerLipUpper, lidSkinLandmarks, lipColourLandmarks, ovalLandmarks } from '../runtime/face-topology.ts';
-import { ReferencePicker, referenceModes } from '../runtime/face2face/reference-face.ts';
+import { driverReferenceScan, pickReference, referencePicker, retargetingParams, transferGains } from '../runtime/face2face/driver-reference.ts';
+import type { ReferencePicker } from '../runtime/face2face/reference-face.ts';
 import { type FaceWarpMesh, faceWarpMesh } from '../runtime/face2face/face-mesh.ts';
 import { outerRing, type WarpLayout, warpLayout, warpTargets } from '../runtime/face2face/warp-points.ts';
 import { FrameRanges } from '../runtime/frame-ranges.ts';
 import { formatRanges } from '../runtime/landmarks/gap-fill.ts';
-import { type FaceLandmarks, landmarkDistance } from '../runtime/face.ts';
+import { landmarkDistance } from '../runtime/face.ts';
 import type { Mask, PixelBox, RgbaImage } from '../runtime/image.ts';
 import { OneEuroFilter } from '../runtime/landmarks/one-euro-filter.ts';
 import { defineNode, input, optionalInput, output } from '../runtime/node-definition.ts';
-import { UsageError } from '../runtime/errors.ts';
-import { boolean, choice, integer, number } from '../runtime/params.ts';
+import { boolean, number } from '../runtime/params.ts';
 import { depthOrder, markCovered } from '../runtime/warp/depth-order.ts';
 import { fillGaps } from '../runtime/compose/fill-gaps.ts';
 import { type Gaze, gazeOffsets, moveIrises, type PaintedIris, paintedIrises } from '../runtime/compose/gaze.ts';
@@ -60,37 +60,16 @@ export const face2face = defineNode({
     mask: output('mask', 'where the painting moves: the face and the soft ring around it'),
   },
   params: {
-    expression: number(1, { min: 0, max: 2, help: 'expression strength: 0 none, 1 as driven, 2 exaggerated' }),
-    headPose: number(1, { min: 0, max: 1.5, help: 'head motion strength: 0 keeps the painting still (expression only)' }),
-    mouth: number(1, { min: 0, max: 2, help: 'gain on the mouth and jaw' }),
-    eyes: number(1, { min: 0, max: 2, help: 'gain on eyelids and gaze' }),
-    brows: number(1, { min: 0, max: 2, help: 'gain on the eyebrows' }),
-    reference: choice(referenceModes, 'first', {
-      help: "the driver's frame whose expression is the painting's own: first (first face), frame (referenceFrame), neutral (most neutral face; reads the driver once more before rendering)",
-    }),
-    referenceFrame: integer(0, { min: 0, max: 10_000_000, help: 'with reference "frame": its index among the frames rendered (0 is the first)' }),
+    ...retargetingParams('painting'),
     stabilization: number(0, { min: 0, max: 1, help: 'extra smoothing of the transferred motion: 0 none, 1 strongest (fast speech loses amplitude)' }),
     mouthInterior: boolean(true, { help: 'paint the inside of an opening mouth (dark cavity, a hint of teeth)' }),
     eyelids: boolean(true, { help: 'paint eyelid skin over the eye as it closes (blinks), instead of squeezing the painted eye' }),
     gaze: boolean(true, { help: "move the painted irises where the driver looks, between the painted lids" }),
   },
   async prepare(ctx): Promise<State> {
-    const { reference, referenceFrame } = ctx.params;
-    const frames = ctx.timeline?.frameCount;
-    // A part of a longer run (a queue's chunk) is shorter than the run; the whole run's scan checked the frame.
-    if (reference === 'frame' && frames !== undefined && referenceFrame >= frames && !ctx.settings.part) {
-      throw new UsageError(`node "${ctx.nodeId}": referenceFrame ${referenceFrame} is past the last frame rendered (${frames - 1})`);
-    }
-    return { picker: new ReferencePicker(reference, referenceFrame), heldBack: new FrameRanges() };
+    return { picker: referencePicker(ctx), heldBack: new FrameRanges() };
   },
-  // "first" needs no scan in a full run (the first frame comes first), but a run that renders one frame must look.
-  scan: {
-    input: 'drivingFace',
-    wanted: (params, run) => params.reference !== 'first' || run.singleFrame,
-    visit: (ctx, face, state) => state.picker.see(ctx.frame!.index, face as FaceLandmarks | undefined),
-    result: (state) => referenceToJson(state.picker.pick()),
-    adopt: (state, result) => state.picker.adopt(referenceFromJson(result)),
-  },
+  scan: driverReferenceScan<State>(),
   async run(ctx, inputs, state) {
     const { source, sourceFace, drivingFace } = inputs;
     if (!state.basis || !state.layout || !state.mesh || !state.sheet) {
@@ -108,14 +87,7 @@ export const face2face = defineNode({
       state.colors = { lip: averageColor(source, sourceFace.points, lipColourLandmarks), skin: averageColor(source, sourceFace.points, cheekLandmarks), lid: lidColor(source, sourceFace.points) };
     }
     if (!drivingFace) return unchanged(source, state);
-    const gains = {
-      expression: ctx.params.expression,
-      headPose: ctx.params.headPose,
-      mouth: ctx.params.mouth,
-      eyes: ctx.params.eyes,
-      brows: ctx.params.brows,
-    };
-    const moved = transferMotion(state.basis, drivingFace.points, gains, drivingFace.transform);
+    const moved = transferMotion(state.basis, drivingFace.points, transferGains(ctx.params), drivingFace.transform);
     let target = moved.face;
     if (ctx.params.stabilization > 0) {
       state.filter ??= new OneEuroFilter({ minCutoff: 8 - 7.5 * ctx.params.stabilization, beta: 0.05 });
@@ -210,28 +182,6 @@ function withPlanePoints(points: Float32Array, plane: Float32Array): Float32Arra
     out[i * 3 + 1] = plane[i * 2 + 1]!;
   }
   return out;
-}
-
-function pickReference(ctx: { warn(message: string): void; params: { referenceFrame: number } }, picker: ReferencePicker, current: FaceLandmarks | undefined) {
-  const picked = picker.pick();
-  if (picked && picked.index !== ctx.params.referenceFrame && picker.mode === 'frame') {
-    ctx.warn(`the driver has no face in frame ${ctx.params.referenceFrame}; frame ${picked.index} is the reference`);
-  }
-  if (!picked && picker.mode === 'frame') ctx.warn('the driver has no face at or after the reference frame; its first face is the reference');
-  return picked?.face ?? current;
-}
-
-/** The picked reference as plain JSON (typed arrays as number lists), to hand to the parts of a split run. */
-function referenceToJson(picked: { index: number; face: FaceLandmarks } | undefined): unknown {
-  if (!picked) return null;
-  const { points, transform, confidence, found } = picked.face;
-  return { index: picked.index, face: { points: Array.from(points), transform: Array.from(transform), confidence, found } };
-}
-
-function referenceFromJson(value: unknown): { index: number; face: FaceLandmarks } | undefined {
-  if (value === null || typeof value !== 'object') return undefined;
-  const { index, face } = value as { index: number; face: { points: number[]; transform: number[]; confidence: number; found: boolean } };
-  return { index, face: { points: Float32Array.from(face.points), transform: Float32Array.from(face.transform), confidence: face.confidence, found: face.found } };
 }
 
 /** The painting as it is, with an empty mask (made once: frames before the driver's first face can be many). */

@@ -6,6 +6,7 @@ import { drivingVideo } from './driving-video.ts';
 import { face2face } from './face2face.ts';
 import { reenact } from './reenact.ts';
 import { deepfakes } from './deepfakes.ts';
+import { pix2pixFace } from './pix2pix-face.ts';
 import { cyclegan } from './cyclegan.ts';
 import { faceLandmarks } from './face-landmarks.ts';
 import { landmarkOverlay } from './landmark-overlay.ts';
@@ -15,7 +16,7 @@ import { videoOutput } from './video-output.ts';
 import { webcam } from './webcam.ts';
 
 /** Every built-in node type. Both hosts register these same definitions. */
-export const builtInNodes: AnyNodeDefinition[] = [sourceImage, drivingVideo, webcam, audioInput, faceLandmarks, speechMotion, face2face, reenact, deepfakes, cyclegan, blend, landmarkOverlay, videoOutput];
+export const builtInNodes: AnyNodeDefinition[] = [sourceImage, drivingVideo, webcam, audioInput, faceLandmarks, speechMotion, face2face, reenact, deepfakes, pix2pixFace, cyclegan, blend, landmarkOverlay, videoOutput];
 
 export function createRegistry(): NodeRegistry {
   return new NodeRegistry(builtInNodes);

@@ -21,6 +21,10 @@ function maker(task: string | undefined, id: string, option: string): ModelWay |
     const command = `vivify train deepfakes --a <faces> --b <faces> --out <dir> --name ${id}${option}`;
     return { remedy: 'train', command, advice: `a DeepFakes face swap is trained on this machine, from two face sets that vivify extract makes: ${command}` };
   }
+  if (task === 'pix2pix') {
+    const command = `vivify train pix2pix <target video> --out <dir> --name ${id}${option}`;
+    return { remedy: 'train', command, advice: `a pix2pix face generator is trained on this machine, from video of the target person: ${command}` };
+  }
   if (task === 'style') {
     const command = `vivify models import cyclegan <checkpoint.pth> --name ${id}${option}`;
     const train = `vivify train cyclegan --a <pictures> --b <paintings> --out <dir> --name ${id}${option}`;

@@ -42,6 +42,16 @@ export function alignFace(points: Float32Array, size: number): FaceAlignment {
 }
 
 /**
+ * The landmarks (x, y, z each) with x and y mapped into the crop by `toCrop`, depth as it was: what a face's landmark
+ * sketch is drawn from, for the training pairs and the pix2pix-face node alike.
+ */
+export function landmarksInCrop(points: Float32Array, toCrop: Affine): Float32Array {
+  const out = Float32Array.from(points);
+  for (let i = 0; i + 1 < out.length; i += 3) out.set(applyAffine(toCrop, points[i]!, points[i + 1]!), i);
+  return out;
+}
+
+/**
  * The `size` x `size` crop: each crop pixel samples the image bilinearly at its centre mapped by `toImage` (centres at
  * +0.5, as runtime/warp/bilinear.ts). Where a crop pixel spans more than one image pixel (a big face into a small
  * crop) it averages an n x n grid of such samples, n the span rounded up (at most 4), so the crop is not aliased.

@@ -855,23 +855,26 @@ describe.skipIf(!hasChromium)('missing models in Chromium', () => {
     else process.env.VIVIFY_MODELS_DIR = previousStore;
   });
 
-  it('marks the DeepFakes node of the face swap preset with the train command, not a pull', async () => {
+  it.each([
+    { method: 'DeepFakes', preset: 'deepfakes-swap', node: 'swap', train: 'vivify train deepfakes', command: 'vivify train deepfakes --a <faces> --b <faces> --out <dir> --name deepfakes', shot: 'editor-missing-model.png' },
+    { method: 'pix2pix-face', preset: 'pix2pix-face', node: 'face', train: 'vivify train pix2pix', command: 'vivify train pix2pix <target video> --out <dir> --name pix2pix', shot: 'editor-missing-model-pix2pix.png' },
+  ])('marks the $method node of its preset with the train command, not a pull', async ({ preset, node, train, command, shot }) => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`${server.url}?provider=wasm`);
     await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined, undefined, { timeout: 30_000 });
-    await page.selectOption('[data-testid=presets]', 'deepfakes-swap');
+    await page.selectOption('[data-testid=presets]', preset);
     type Badges = Record<string, { text: string; tone: string; detail: string }>;
     const badges = () => page.evaluate(() => (window as unknown as { vivifyEditor: { modelBadges(): Badges } }).vivifyEditor.modelBadges());
-    await page.waitForFunction(() => (window as unknown as { vivifyEditor: { modelBadges(): Badges } }).vivifyEditor.modelBadges().swap !== undefined, undefined, { timeout: 30_000 });
+    await page.waitForFunction((id) => (window as unknown as { vivifyEditor: { modelBadges(): Badges } }).vivifyEditor.modelBadges()[id] !== undefined, node, { timeout: 30_000 });
     const marks = await badges();
-    expect(Object.keys(marks)).toEqual(['swap']);
-    expect(marks.swap).toMatchObject({ text: 'model missing: vivify train deepfakes', tone: 'error' });
-    expect(marks.swap!.detail).toContain('vivify train deepfakes --a <faces> --b <faces> --out <dir> --name deepfakes');
-    expect(marks.swap!.detail).not.toContain('models pull');
+    expect(Object.keys(marks)).toEqual([node]);
+    expect(marks[node]).toMatchObject({ text: `model missing: ${train}`, tone: 'error' });
+    expect(marks[node]!.detail).toContain(command);
+    expect(marks[node]!.detail).not.toContain('models pull');
     // What the canvas draws: the mark above the node's title (for people to look at).
     await page.waitForTimeout(300);
     await mkdir(join(repoRoot, 'test', 'output'), { recursive: true });
-    await page.screenshot({ path: join(repoRoot, 'test', 'output', 'editor-missing-model.png') });
+    await page.screenshot({ path: join(repoRoot, 'test', 'output', shot) });
     await page.close();
   }, 120_000);
 });
