@@ -13,6 +13,7 @@ import { deepfakesBenchmark, formatDeepfakesTable } from './deepfakes.ts';
 import { formatMemoryTable, memoryBenchmark } from './memory.ts';
 import { formatQueueTable, queueBenchmark } from './queue.ts';
 import { formatReenactTable, reenactBenchmark } from './reenact.ts';
+import { formatSpeechTable, speechBenchmark } from './speech.ts';
 import { formatStartupTable, startupBenchmark } from './startup.ts';
 
 const benchFolder = dirname(fileURLToPath(import.meta.url));
@@ -63,6 +64,7 @@ async function main(): Promise<number> {
   await runBenchmark('startup', () => startupBenchmark(repoRoot), formatStartupTable);
   await runBenchmark('landmarks', () => landmarksBenchmark(repoRoot), formatLandmarksTable);
   await runBenchmark('face2face', () => face2faceBenchmark(repoRoot), formatFace2FaceTable);
+  await runBenchmark('speech', () => speechBenchmark(repoRoot), formatSpeechTable);
   await runBenchmark('reenact', () => reenactBenchmark(repoRoot), formatReenactTable);
   await runBenchmark('deepfakes', () => deepfakesBenchmark(repoRoot), formatDeepfakesTable);
   await runBenchmark('cyclegan', () => cycleganBenchmark(repoRoot), formatCycleganTable);

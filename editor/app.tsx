@@ -12,7 +12,7 @@ import { createWorkerRunner } from './runner/worker-runner.ts';
 import { workerSetup } from './runner/worker-setup.ts';
 import { createEditorSession, eta } from './session/editor-session.ts';
 import { keyAction } from './session/keymap.ts';
-import { builtInPresets, defaultPreset, webcamPreset } from './state/built-in-presets.ts';
+import { builtInPresets, defaultPreset, microphonePreset, webcamPreset } from './state/built-in-presets.ts';
 import { newestWins } from './state/newest-wins.ts';
 import { recentGraphs, rememberGraph } from './state/recent-graphs.ts';
 import { carriesGraph } from './state/share-link.ts';
@@ -73,6 +73,7 @@ export function App(props: AppProps) {
   // An edit redraws the shown frame. A slider's drag makes an edit per step: while a redraw runs, the steps fold into
   // one more redraw of the newest document, never a queue of one per step.
   const webcamGraph = webcamPreset?.text;
+  const microphoneGraph = microphonePreset?.text;
   let redraws = 0;
   const redraw = newestWins(() => {
     redraws++;
@@ -81,6 +82,15 @@ export function App(props: AppProps) {
   createEffect(on(store.document, () => void redraw(), { defer: true }));
   // Whether the graph's models are installed, asked on open and whenever a node comes to need another one.
   createEffect(on(store.document, () => void session.models.check()));
+
+  /** Opens the microphone preset in place of a graph that speaks a recording, keeping the painting already chosen. */
+  function useMicrophone(text: string) {
+    const painting = store.document().inputs.source;
+    const chosen = painting ? store.document().nodes[painting.split('.')[0]!]?.params[painting.split('.')[1]!] : undefined;
+    store.open(text);
+    const target = store.document().inputs.source;
+    if (typeof chosen === 'string' && chosen && target) store.setParam(target.split('.')[0]!, target.split('.')[1]!, chosen);
+  }
 
   function onDrop(event: DragEvent) {
     event.preventDefault();
@@ -134,6 +144,7 @@ export function App(props: AppProps) {
       select: (id: string) => store.select(id),
       param: (nodeId: string, name: string) => store.document().nodes[nodeId]?.params[name],
       refreshMs: () => session.refreshMs(),
+      liveLatencyMs: () => session.liveLatencyMs(),
       redraws: () => redraws,
       layout: () => canvas?.layout(),
       fit: () => canvas?.fit(),
@@ -249,6 +260,9 @@ export function App(props: AppProps) {
               <Show when={session.working().length > 0}>
                 {' '}· <span data-testid="working">running {session.working().join(', ')}</span>
               </Show>
+              <Show when={session.liveLatencyMs() !== undefined}>
+                {' '}· <span data-testid="mic-latency" title="from the microphone's sound to the frame that shows it">microphone → frame {Math.round(session.liveLatencyMs()!)} ms</span>
+              </Show>
               <Show when={session.refreshMs() !== undefined}>
                 {' '}· <span data-testid="refresh-ms">redrawn in {Math.round(session.refreshMs()!)} ms</span>
               </Show>
@@ -266,6 +280,7 @@ export function App(props: AppProps) {
             pick={session.setInputFile}
             preview={() => void session.preview()}
             useWebcam={webcamGraph === undefined ? undefined : () => store.open(webcamGraph)}
+            useMicrophone={microphoneGraph === undefined ? undefined : () => useMicrophone(microphoneGraph)}
           />
           <Inspector store={store} registry={registry} addFile={session.addFile} />
         </section>

@@ -12,6 +12,40 @@ export interface AudioTrack {
   start: number;
   /** Seconds of audio that belong to the run's frames. */
   duration: number;
+  /** Sound still being captured (a microphone): read as it comes; the file holds it once capture stops. */
+  live?: LiveAudio;
+}
+
+/** Sound as it is captured, for nodes that follow it live. */
+export interface LiveAudio {
+  /** Samples per second of what `after` gives (mono). */
+  readonly sampleRate: number;
+  /**
+   * The samples captured after the first `from` (counted from the start), waiting until there is at least one;
+   * undefined once capture has stopped. Each reader keeps its own count, so several can follow the same sound.
+   */
+  after(from: number): Promise<Float32Array | undefined>;
+}
+
+/** A 16-bit PCM WAV file of mono `samples`: how a captured voice is kept for an output to carry. */
+export function wavFile(samples: Float32Array, sampleRate: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(44 + samples.length * 2);
+  const view = new DataView(bytes.buffer);
+  const text = (at: number, value: string) => [...value].forEach((c, i) => view.setUint8(at + i, c.charCodeAt(0)));
+  text(0, 'RIFF');
+  view.setUint32(4, 36 + samples.length * 2, true);
+  text(8, 'WAVEfmt ');
+  view.setUint32(16, 16, true);
+  view.setUint16(20, 1, true);
+  view.setUint16(22, 1, true);
+  view.setUint32(24, sampleRate, true);
+  view.setUint32(28, sampleRate * 2, true);
+  view.setUint16(32, 2, true);
+  view.setUint16(34, 16, true);
+  text(36, 'data');
+  view.setUint32(40, samples.length * 2, true);
+  for (let i = 0; i < samples.length; i++) view.setInt16(44 + i * 2, Math.round(Math.max(-1, Math.min(1, samples[i]!)) * 32767), true);
+  return bytes;
 }
 
 /** What ffprobe says of a file's streams, as far as reading its audio needs. */

@@ -1,4 +1,4 @@
-import type { AudioTrack } from './audio.ts';
+import type { AudioTrack, LiveAudio } from './audio.ts';
 import type { FaceDetector, FaceDetectorOptions } from './face-detector.ts';
 import type { RgbaImage } from './image.ts';
 import type { ModelProblem } from './model-problem.ts';
@@ -45,6 +45,8 @@ export interface Host {
   openModel(ref: ModelFileRef): Promise<ModelSession>;
   /** A live camera as a stream of `frames` frames; only where the host has one (the editor's browser). */
   openCamera?(options: CameraOptions): Promise<VideoReader>;
+  /** A live microphone, its sound as a live track; only where the host has one (the editor's browser). */
+  openMicrophone?(options: MicrophoneOptions): Promise<MicrophoneRecording>;
   /**
    * Decodes the first audio track of a file (an audio file, or a video's sound) to mono samples at
    * `options.sampleRate`, from `options.start` seconds for `options.duration` (default: to its end); fails with one
@@ -97,6 +99,22 @@ export interface CameraOptions {
   height: number;
   /** How many frames the run takes from it. */
   frames: number;
+}
+
+export interface MicrophoneOptions {
+  /** The frame rate the sound is shown at, and how many frames a run takes: frame k shows the sound at k / fps. */
+  fps: number;
+  frames: number;
+}
+
+/** A microphone as it records. */
+export interface MicrophoneRecording {
+  /** The sound: `live` while it is captured; a file at `path` (a WAV) once `stop` has written it. */
+  readonly track: AudioTrack & { live: LiveAudio };
+  /** Stops capture and writes what was heard to the track's file, for an output to carry. */
+  stop(): Promise<void>;
+  /** Stops capture (the microphone is let go) without keeping the recording. */
+  close(): Promise<void>;
 }
 
 export interface VideoInfo {

@@ -41,7 +41,7 @@ describe('vivify validate', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr.split('\n').slice(1, -1)).toEqual([
       '  nodes: duplicate node id "paint": each must appear once',
-      '  nodes.face.type: unknown node type "face-mesh": known types: audio-input, blend, cyclegan, deepfakes, driving-video, face-landmarks, face2face, landmark-overlay, reenact, source-image, speech-motion, video-output, webcam',
+      '  nodes.face.type: unknown node type "face-mesh": known types: audio-input, blend, cyclegan, deepfakes, driving-video, face-landmarks, face2face, landmark-overlay, microphone, pix2pix-face, reenact, source-image, speech-motion, video-output, webcam',
       '  nodes.out.params.crf: 60 is out of range: allowed 0 to 51 (integer 0 to 51, default 18)',
       '  nodes.out.params.bitrate: video-output has no parameter "bitrate" (it has path, crf, preset, audio, maxSize)',
       '  edges[0]: cannot connect paint.image (image) to out.frames (frame): the types differ',
@@ -60,7 +60,7 @@ describe('vivify nodes', () => {
     expect(text.stdout).toMatch(/\n {2}driving-video \(v1\): Driving video\./);
     expect(text.stdout).toContain('    crf: integer 0 to 51, default 18.');
     const json = JSON.parse((await runCli(['nodes', '--json'])).stdout) as { type: string; params: Record<string, unknown> }[];
-    expect(json.map((n) => n.type)).toEqual(['audio-input', 'driving-video', 'source-image', 'webcam', 'face-landmarks', 'speech-motion', 'cyclegan', 'deepfakes', 'face2face', 'reenact', 'blend', 'landmark-overlay', 'video-output']);
+    expect(json.map((n) => n.type)).toEqual(['audio-input', 'driving-video', 'microphone', 'source-image', 'webcam', 'face-landmarks', 'speech-motion', 'cyclegan', 'deepfakes', 'face2face', 'pix2pix-face', 'reenact', 'blend', 'landmark-overlay', 'video-output']);
     expect(json.find((n) => n.type === 'video-output')?.params.crf).toMatchObject({ kind: 'number', min: 0, max: 51, default: 18 });
   });
 });

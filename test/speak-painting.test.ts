@@ -1,4 +1,4 @@
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,6 +12,7 @@ import { analyseSpeech, analysisRate } from '../runtime/speech/speech-analysis.t
 import { speakingFace, speakingFaceRig } from '../runtime/speech/speaking-face.ts';
 import { hasSharedMedia, makeTempDir, probeFile, repoRoot, runCli, sharedMedia } from '../support/cli.ts';
 import { handMadeFace } from './support/hand-made-face.ts';
+import { hasEspeak } from '../support/espeak.ts';
 
 const exec = promisify(execFile);
 const fps = 25;
@@ -24,14 +25,6 @@ const fps = 25;
  */
 const d20AudioDelayMs = 300;
 
-const hasEspeak = (() => {
-  try {
-    execFileSync('espeak-ng', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
 if (!hasSharedMedia) console.log('speak-painting: ../shared/media is absent, so the lip-sync tests against d20 are skipped');
 if (!hasEspeak) console.log('speak-painting: espeak-ng is not installed, so the bilabial test is skipped (apt-get install espeak-ng)');
 

@@ -40,8 +40,11 @@ export interface RunEvents {
 }
 
 export interface PreviewEvents extends RunEvents {
-  /** A frame the viewer shows, as soon as it is made (index within the whole video). */
-  frame(index: number, frame: RgbaImage): void;
+  /**
+   * A frame the viewer shows, as soon as it is made (index within the whole video); `heardAt` is when the sound it
+   * shows was captured (epoch ms, `performance.timeOrigin + performance.now()`), where a microphone drives it.
+   */
+  frame(index: number, frame: RgbaImage, heardAt?: number): void;
   /** The painting as it is, for the before/after split: once a run, where the graph has a still source. */
   before?(image: RgbaImage | undefined): void;
   /** The driver's frame or its landmarks for frame `index`, where the graph has a landmarker fed frames. */

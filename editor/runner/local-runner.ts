@@ -16,9 +16,11 @@ import type { GraphRunner, RunEvents } from './graph-runner.ts';
 export function createLocalRunner(options: { registry: NodeRegistry; host: Host }): GraphRunner {
   const { registry, host } = options;
   const cache = new ResultCache();
-  const frameCache = new FrameCache();
+  let frameCache = new FrameCache();
   return {
     preview(document, request, events, signal) {
+      // A live source's preview is a new take: the cache would replay the last one (and all it fed). A redraw keeps it.
+      if (request.only === undefined && Object.values(document.nodes).some((node) => liveSources.has(node.type))) frameCache = new FrameCache();
       const sources = viewerSources(document, registry);
       return runPreview(document, {
         registry,
@@ -56,6 +58,9 @@ export function createLocalRunner(options: { registry: NodeRegistry; host: Host 
     },
   };
 }
+
+/** Sources that never give the same frames twice: a camera, a microphone. */
+const liveSources = new Set(['webcam', 'microphone']);
 
 /** Turns a run's start and end of each node's work into the list of nodes working, told whenever it changes. */
 function workTracker(events: RunEvents): ((nodeId: string, working: boolean) => void) | undefined {

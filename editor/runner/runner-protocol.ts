@@ -32,17 +32,20 @@ export type ToWorker =
   | { type: 'run'; id: number; kind: 'preview'; document: GraphDocument; request: PreviewRequest; files: [string, Blob][] }
   | { type: 'run'; id: number; kind: 'export'; document: GraphDocument; request: ExportRequest; files: [string, Blob][] }
   | { type: 'cancel'; id: number }
-  | CameraReply;
+  | CameraReply
+  | MicrophoneReply;
 
 export type FromWorker =
-  | { type: 'frame'; id: number; index: number; image: PackedImage }
+  /** `heardAt`: when the sound the frame shows was captured (shared clock, ms), where a microphone drives it. */
+  | { type: 'frame'; id: number; index: number; image: PackedImage; heardAt?: number }
   | { type: 'before'; id: number; image: PackedImage | undefined }
   | { type: 'driver'; id: number; index: number; frame?: PackedImage; face?: FaceLandmarks }
   | { type: 'progress'; id: number; progress: RunProgress }
   | { type: 'working'; id: number; nodes: string[] }
   | { type: 'done'; id: number; summary: RunSummary; files: [string, Blob][] }
   | { type: 'failed'; id: number; report: RunFailureReport }
-  | CameraRequest;
+  | CameraRequest
+  | MicrophoneRequest;
 
 /** The worker asks the page for its camera (a worker has none): open, each next picture, close. */
 export type CameraRequest =
@@ -54,6 +57,16 @@ export type CameraReply =
   | { type: 'camera-reply'; call: number; bitmap: ImageBitmap | undefined }
   | { type: 'camera-reply'; call: number; closed: true }
   | { type: 'camera-reply'; call: number; error: string };
+
+/** The worker asks the page for its microphone, handing over the port the sound is to come through; then to close it. */
+export type MicrophoneRequest =
+  | { type: 'microphone'; call: number; op: 'open'; port: MessagePort }
+  | { type: 'microphone'; call: number; op: 'close'; microphone: number };
+
+export type MicrophoneReply =
+  | { type: 'microphone-reply'; call: number; microphone: number; sampleRate: number; inputLatencyMs: number }
+  | { type: 'microphone-reply'; call: number; closed: true }
+  | { type: 'microphone-reply'; call: number; error: string };
 
 /** A copy of `image`'s pixels in a buffer of their own, added to `transfer`. */
 export function packImage(image: RgbaImage, transfer: Transferable[]): PackedImage {

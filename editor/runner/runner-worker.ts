@@ -6,6 +6,7 @@ import { createFfmpegLoader } from '../../runtime/browser/ffmpeg-wasm.ts';
 import { relayedCamera } from './camera-relay.ts';
 import type { GraphRunner, PreviewEvents, RunEvents } from './graph-runner.ts';
 import { createLocalRunner } from './local-runner.ts';
+import { relayedMicrophone } from './microphone-relay.ts';
 import { describeRunError } from './run-errors.ts';
 import { type FromWorker, packImage, type ToWorker, type WorkerSetup } from './runner-protocol.ts';
 
@@ -24,6 +25,7 @@ const scope = self as unknown as WorkerScope;
 const post = (message: FromWorker, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
 const files = new BrowserFiles();
 const camera = relayedCamera((request) => post(request));
+const microphone = relayedMicrophone((request, transfer) => post(request, transfer), files);
 const runs = new Map<number, AbortController>();
 let runner: GraphRunner | undefined;
 
@@ -37,6 +39,7 @@ function setUp(setup: WorkerSetup): GraphRunner {
     models: setup.models,
     speech: setup.speech,
     openCamera: camera.openCamera,
+    openMicrophone: microphone.openMicrophone,
   });
   return createLocalRunner({ registry: createRegistry(), host });
 }
@@ -70,7 +73,8 @@ function eventsFor(id: number): PreviewEvents {
     ...events,
     frame(index, frame) {
       const transfer: Transferable[] = [];
-      post({ type: 'frame', id, index, image: packImage(frame, transfer) }, transfer);
+      const heardAt = microphone.heardAt(index);
+      post({ type: 'frame', id, index, image: packImage(frame, transfer), ...(heardAt === undefined ? {} : { heardAt }) }, transfer);
     },
     before(image) {
       const transfer: Transferable[] = [];
@@ -113,4 +117,5 @@ scope.addEventListener('message', ({ data: message }) => {
   else if (message.type === 'run') void run(message);
   else if (message.type === 'cancel') runs.get(message.id)?.abort();
   else if (message.type === 'camera-reply') camera.receive(message);
+  else if (message.type === 'microphone-reply') microphone.receive(message);
 });

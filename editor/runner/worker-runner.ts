@@ -3,6 +3,7 @@ import { CancelledError } from '../../runtime/errors.ts';
 import type { RunSummary } from '../../runtime/executor.ts';
 import type { GraphDocument } from '../../runtime/graph/document.ts';
 import { serveCamera } from './camera-relay.ts';
+import { serveMicrophone } from './microphone-relay.ts';
 import type { GraphRunner, PreviewEvents, RunEvents } from './graph-runner.ts';
 import { ReportedRunError } from './run-errors.ts';
 import { type FromWorker, type ToWorker, unpackImage, type WorkerSetup } from './runner-protocol.ts';
@@ -24,6 +25,7 @@ export function createWorkerRunner(options: { files: BrowserFiles; setup: Worker
   let runs = 0;
   const send = (message: ToWorker, transfer: Transferable[] = []) => worker?.postMessage(message, transfer);
   const camera = serveCamera((reply, transfer) => send(reply, transfer));
+  const microphone = serveMicrophone((reply) => send(reply));
 
   function started(): Worker {
     if (worker) return worker;
@@ -51,11 +53,15 @@ export function createWorkerRunner(options: { files: BrowserFiles; setup: Worker
       void camera(message);
       return;
     }
+    if (message.type === 'microphone') {
+      void microphone(message);
+      return;
+    }
     const run = pending.get(message.id);
     // A cancelled run's last messages are dropped.
     if (!run) return;
     const { events } = run;
-    if (message.type === 'frame') events.frame?.(message.index, unpackImage(message.image));
+    if (message.type === 'frame') events.frame?.(message.index, unpackImage(message.image), message.heardAt);
     else if (message.type === 'before') events.before?.(message.image && unpackImage(message.image));
     else if (message.type === 'driver') events.driver?.(message.index, { ...(message.frame ? { frame: unpackImage(message.frame) } : {}), ...(message.face ? { face: message.face } : {}) });
     else if (message.type === 'progress') events.progress?.(message.progress);

@@ -45,6 +45,8 @@ export function createEditorSession(options: EditorSessionOptions) {
   const [exportPreviewRange, setExportPreviewRange] = createSignal(false);
   const [command, setCommand] = createSignal('');
   const [refreshMs, setRefreshMs] = createSignal<number | undefined>();
+  /** Where a microphone drives the preview: from its sound's capture to the frame showing it (ms), the newest frame's. */
+  const [liveLatencyMs, setLiveLatencyMs] = createSignal<number | undefined>();
   /** The models the last preview or export ran, each with the provider that ran it. */
   const [modelUses, setModelUses] = createSignal<ModelUse[]>([]);
   let refreshing: AbortController | undefined;
@@ -76,6 +78,7 @@ export function createEditorSession(options: EditorSessionOptions) {
     const controller = new AbortController();
     setPreviewing(controller);
     frames.clear();
+    setLiveLatencyMs(undefined);
     const made = store.document();
     setMessage('');
     const total = frameCount();
@@ -85,11 +88,13 @@ export function createEditorSession(options: EditorSessionOptions) {
     try {
       const summary = await runner.preview(made, { frames: previewRange }, {
         ...viewEvents(current),
-        frame(index, frame) {
+        frame(index, frame, heardAt) {
           if (!current()) return;
           frames.put(index, frame, made);
           frames.setShown(index);
           frames.show(index);
+          // The page's viewer draws it at its next animation frame: up to one screen refresh more.
+          if (heardAt !== undefined) setLiveLatencyMs(performance.timeOrigin + performance.now() - heardAt);
         },
         progress: (p) => current() && setProgress({ pass: p.pass, frame: p.frame, total: p.total, fps: p.fps, etaSeconds: p.etaSeconds }),
         working: (nodes) => current() && setWorking(nodes),
@@ -222,6 +227,7 @@ export function createEditorSession(options: EditorSessionOptions) {
     progress,
     /** The nodes working now in a preview or export (the canvas highlights them). */
     working,
+    liveLatencyMs,
     /** Whether a preview runs. */
     previewing: () => previewing() !== undefined,
     preview,

@@ -21,3 +21,6 @@ export const defaultPreset = builtInPresets.find((preset) => preset.name === 'an
 
 /** The preset that drives the painting from the camera, for those without a driving video at hand. */
 export const webcamPreset = builtInPresets.find((preset) => preset.name === 'animate-painting-webcam');
+
+/** The preset that speaks the painting live from the microphone, for those without a recording at hand. */
+export const microphonePreset = builtInPresets.find((preset) => preset.name === 'speak-painting-microphone');

@@ -13,6 +13,8 @@ export interface StartHintProps {
   preview(): void;
   /** Opens the webcam preset, where there is one: the way in without a driving video. */
   useWebcam?: () => void;
+  /** Opens the microphone preset, where there is one: the way to speak a painting without a recording. */
+  useMicrophone?: () => void;
 }
 
 const what = { image: 'A painting or portrait', video: 'A video of someone talking', any: 'A file' } as const;
@@ -59,6 +61,12 @@ export function StartHint(props: StartHintProps) {
               No video?{' '}
               <button type="button" onClick={() => props.useWebcam?.()} data-testid="use-webcam">
                 Use your webcam
+              </button>
+            </Show>
+            <Show when={props.useMicrophone && Object.values(props.store.document().nodes).some((node) => node.type === 'audio-input')}>
+              No recording?{' '}
+              <button type="button" onClick={() => props.useMicrophone?.()} data-testid="use-microphone">
+                Use your microphone
               </button>
             </Show>
           </p>

@@ -21,6 +21,8 @@ export interface BrowserHostOptions {
   speech?: { visemeModelUrl: string };
   /** The camera; by default the page's own. A worker has none: the page relays its pictures (editor/runner). */
   openCamera?: Host['openCamera'];
+  /** The microphone: the editor's worker relays the page's (editor/runner/microphone-relay.ts); none by default. */
+  openMicrophone?: Host['openMicrophone'];
 }
 
 /**
@@ -45,6 +47,7 @@ export function createBrowserHost(options: BrowserHostOptions): Host {
     fileIdentity: async (path) => files.identity(path),
     createFaceDetector: (detectorOptions) => createBrowserFaceDetector(detectorOptions, options.landmarker),
     openCamera: options.openCamera ?? (typeof document === 'undefined' ? undefined : openBrowserCamera),
+    ...(options.openMicrophone ? { openMicrophone: options.openMicrophone } : {}),
     modelProblem: store.modelProblem,
     importModelFile: store.importModelFile,
     openModel,

@@ -29,9 +29,10 @@ export interface SecondaryOptions {
 export function secondaryMotion(speech: readonly SpeechFrame[], options: SecondaryOptions): SecondaryFrame[] {
   const random = seededRandom(options.seed);
   const frames = speech.length;
-  const blink = blinkTrack(speech, options, random);
-  // Slow drift: a few incommensurate sines per axis with random phases (0.05 to 0.4 Hz).
+  // Slow drift: a few incommensurate sines per axis with random phases (0.05 to 0.4 Hz). Drawn before the blinks, so
+  // that frame k's motion is the same however many frames follow it (a live voice's frames come one by one).
   const drift = [0, 1, 2].map(() => [0.07, 0.13, 0.29].map((hz) => ({ hz: hz * (0.8 + 0.4 * random()), phase: 2 * Math.PI * random() })));
+  const blink = blinkTrack(speech, options, random);
   const emphasis = new Float64Array(frames);
   const raise = new Float64Array(frames);
   for (let k = 0; k < frames; k++) {

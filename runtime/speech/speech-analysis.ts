@@ -20,7 +20,7 @@ export interface SpeechFrame {
 
 /** The analysis runs on 10 ms hops at HeadAudio's rate (16 kHz). */
 export const analysisRate = visemeSampleRate;
-const hopSeconds = 0.01;
+export const hopSeconds = 0.01;
 const window = 512;
 
 /** How each viseme opens the jaw and shapes the lips (a viseme's typical mouth, from phonetics' vowel charts). */
@@ -53,13 +53,53 @@ export interface SpeechAnalysisOptions {
 
 /** Per video frame, the mouth and voice of a recording (mono, at `analysisRate`). */
 export function analyseSpeech(samples: Float32Array, options: SpeechAnalysisOptions): SpeechFrame[] {
-  const hops = Math.ceil(samples.length / (analysisRate * hopSeconds));
-  const { voiceDb, pitchHz } = spectralTracks(samples, hops);
-  const loud = normalisedLoudness(voiceDb);
+  const hops = hopsIn(samples.length);
+  const voice = { voiceDb: new Float64Array(hops), pitchHz: new Float64Array(hops) };
+  fillVoiceTracks(samples, voice, 0, hops);
+  const visemes = visemesPerHop(classifyVisemes(samples, options.visemeModel), 0, hops);
+  const mouth = mouthTracks(voice.voiceDb, visemes, loudnessScale(voice.voiceDb));
+  const medianPitch = medianVoicedPitch(voice.pitchHz, mouth.speaking);
+  return Array.from({ length: options.frameCount }, (_, k) => speechFrameAt({ ...mouth, pitchHz: voice.pitchHz, firstHop: 0 }, frameCentre(k, options), 1 / options.fps, medianPitch));
+}
+
+/** The 10 ms hops that `samples` samples span. */
+export function hopsIn(samples: number): number {
+  return Math.ceil(samples / (analysisRate * hopSeconds));
+}
+
+/** Where in the sound frame `k` lies (seconds): its centre, moved by the audio offset. */
+export function frameCentre(k: number, options: { fps: number; offsetMs: number }): number {
+  return k / options.fps - options.offsetMs / 1000;
+}
+
+/** Samples past a hop's centre that its pitch window reads: a hop is complete once this many have come after it. */
+export const hopReach = 320;
+
+/** The voice band's level (dB) and the pitch (Hz, 0 where unvoiced) per hop. */
+export interface VoiceTracks {
+  voiceDb: Float64Array;
+  pitchHz: Float64Array;
+}
+
+/** The mouth per hop, from the voice: what frames are pooled from. */
+export interface MouthTracks {
+  jaw: Float64Array;
+  round: Float64Array;
+  spread: Float64Array;
+  closed: Float64Array;
+  loud: Float64Array;
+  speaking: Uint8Array;
+}
+
+/**
+ * The mouth over a stretch of hops, from their voice level and visemes. A recording is one stretch; a live voice is
+ * the last second or so before the newest sound, as it comes (speech-stream.ts).
+ */
+export function mouthTracks(voiceDb: Float64Array, visemes: Uint8Array, scale: LoudnessScale): MouthTracks {
+  const hops = voiceDb.length;
+  const loud = voiceDb.map((value) => clamp01((value - scale.from) / scale.range));
   const speaking = speechActivity(loud);
   const stops = stopClosures(voiceDb, loud);
-  const visemes = visemesPerHop(classifyVisemes(samples, options.visemeModel), hops);
-
   const jaw = new Float64Array(hops);
   const round = new Float64Array(hops);
   const spread = new Float64Array(hops);
@@ -84,55 +124,62 @@ export function analyseSpeech(samples: Float32Array, options: SpeechAnalysisOpti
   smoothBothWays(round, 0.06);
   smoothBothWays(spread, 0.06);
   smoothBothWays(closed, 0.02);
-  const voicedPitch = [...pitchHz].filter((f, h) => f > 0 && speaking[h]).sort((a, b) => a - b);
-  const medianPitch = voicedPitch[voicedPitch.length >> 1] ?? 0;
-
-  const frames: SpeechFrame[] = [];
-  const frameSeconds = 1 / options.fps;
-  for (let k = 0; k < options.frameCount; k++) {
-    // Averaged over the frame's own span, so that a 10 ms event is neither lost nor aliased at 25 fps.
-    const centre = k * frameSeconds - options.offsetMs / 1000;
-    const from = Math.round((centre - frameSeconds / 2) / hopSeconds);
-    const to = Math.round((centre + frameSeconds / 2) / hopSeconds);
-    const most = (track: ArrayLike<number>) => {
-      let top = 0;
-      for (let h = from; h < to; h++) if (h >= 0 && h < hops) top = Math.max(top, track[h]!);
-      return top;
-    };
-    const mean = (track: ArrayLike<number>) => {
-      let sum = 0;
-      let n = 0;
-      for (let h = from; h < to; h++) if (h >= 0 && h < hops) (sum += track[h]!), n++;
-      return n ? sum / n : 0;
-    };
-    const mid = Math.min(hops - 1, Math.max(0, Math.round(centre / hopSeconds)));
-    const pitch = pitchHz[mid]! > 0 && medianPitch > 0 ? 12 * Math.log2(pitchHz[mid]! / medianPitch) : 0;
-    frames.push({
-      // A closure shorter than a frame still shuts the lips for that frame, as animators hold an M-B-P frame.
-      jaw: clamp01(mean(jaw) * (1 - smoothStep(0.3, 0.6, most(closed)))),
-      round: clamp01(mean(round)),
-      spread: clamp01(mean(spread)),
-      closed: clamp01(most(closed)),
-      energy: clamp01(mean(loud)),
-      pitch: Number.isFinite(pitch) ? pitch : 0,
-      speaking: speaking[mid] === 1,
-    });
-  }
-  return frames;
+  return { jaw, round, spread, closed, loud, speaking };
 }
 
-/** Per hop, the voice band's level (dB) and the pitch (Hz, 0 where unvoiced). */
-function spectralTracks(samples: Float32Array, hops: number): { voiceDb: Float64Array; pitchHz: Float64Array } {
-  const voiceDb = new Float64Array(hops);
-  const pitchHz = new Float64Array(hops);
+/** The speaker's usual pitch: the median over voiced hops inside speech (0 where none is voiced). */
+export function medianVoicedPitch(pitchHz: Float64Array, speaking: Uint8Array): number {
+  const voiced = [...pitchHz].filter((f, h) => f > 0 && speaking[h]).sort((a, b) => a - b);
+  return voiced[voiced.length >> 1] ?? 0;
+}
+
+/**
+ * The mouth and voice at one frame, `centre` seconds into the sound, from tracks whose first hop is hop `firstHop`
+ * of the sound. Averaged over the frame's own span, so that a 10 ms event is neither lost nor aliased at 25 fps.
+ */
+export function speechFrameAt(tracks: MouthTracks & { pitchHz: Float64Array; firstHop: number }, centre: number, frameSeconds: number, medianPitch: number): SpeechFrame {
+  const hops = tracks.jaw.length;
+  const from = Math.round((centre - frameSeconds / 2) / hopSeconds) - tracks.firstHop;
+  const to = Math.round((centre + frameSeconds / 2) / hopSeconds) - tracks.firstHop;
+  const most = (track: ArrayLike<number>) => {
+    let top = 0;
+    for (let h = from; h < to; h++) if (h >= 0 && h < hops) top = Math.max(top, track[h]!);
+    return top;
+  };
+  const mean = (track: ArrayLike<number>) => {
+    let sum = 0;
+    let n = 0;
+    for (let h = from; h < to; h++) if (h >= 0 && h < hops) (sum += track[h]!), n++;
+    return n ? sum / n : 0;
+  };
+  const mid = Math.min(hops - 1, Math.max(0, Math.round(centre / hopSeconds) - tracks.firstHop));
+  const hz = tracks.pitchHz[mid]!;
+  const pitch = hz > 0 && medianPitch > 0 ? 12 * Math.log2(hz / medianPitch) : 0;
+  return {
+    // A closure shorter than a frame still shuts the lips for that frame, as animators hold an M-B-P frame.
+    jaw: clamp01(mean(tracks.jaw) * (1 - smoothStep(0.3, 0.6, most(tracks.closed)))),
+    round: clamp01(mean(tracks.round)),
+    spread: clamp01(mean(tracks.spread)),
+    closed: clamp01(most(tracks.closed)),
+    energy: clamp01(mean(tracks.loud)),
+    pitch: Number.isFinite(pitch) ? pitch : 0,
+    speaking: tracks.speaking[mid] === 1,
+  };
+}
+
+/**
+ * Fills hops `from` to `to` (exclusive) of the voice tracks from `samples` (the sound from its start). A hop needs
+ * `hopReach` samples after its centre; given them, it comes out the same whether the sound is whole or still coming.
+ */
+export function fillVoiceTracks(samples: Float32Array, tracks: VoiceTracks, from: number, to: number): void {
+  const { voiceDb, pitchHz } = tracks;
   const re = new Float64Array(window);
   const im = new Float64Array(window);
-  const hann = Float64Array.from({ length: window }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (window - 1)));
   const binHz = analysisRate / window;
   const lowBin = Math.round(300 / binHz);
   const highBin = Math.round(3000 / binHz);
   const hop = analysisRate * hopSeconds;
-  for (let h = 0; h < hops; h++) {
+  for (let h = from; h < to; h++) {
     const start = h * hop - window / 2;
     for (let i = 0; i < window; i++) {
       const at = start + i;
@@ -145,8 +192,9 @@ function spectralTracks(samples: Float32Array, hops: number): { voiceDb: Float64
     voiceDb[h] = 10 * Math.log10(power + 1e-10);
     pitchHz[h] = h % 2 === 0 ? pitchAt(samples, h * hop) : pitchHz[h - 1]!;
   }
-  return { voiceDb, pitchHz };
 }
+
+const hann = Float64Array.from({ length: window }, (_, i) => 0.5 - 0.5 * Math.cos((2 * Math.PI * i) / (window - 1)));
 
 /** Autocorrelation pitch (70-400 Hz) over 40 ms around `centre`; 0 where the sound is not periodic enough. */
 function pitchAt(samples: Float32Array, centre: number): number {
@@ -169,15 +217,23 @@ function pitchAt(samples: Float32Array, centre: number): number {
   return best > 0.45 ? analysisRate / bestLag : 0;
 }
 
-/** The voice band's level between the recording's noise floor (0) and its loud speech (1). */
-function normalisedLoudness(db: Float64Array): Float64Array {
-  const sorted = [...db].sort((a, b) => a - b);
+/** Where the voice band's level is quiet (`from` dB) and how far above it is loud speech (`range` dB). */
+export interface LoudnessScale {
+  from: number;
+  range: number;
+}
+
+/**
+ * The scale between a recording's noise floor (0) and its loud speech (1), from its levels. A live voice has heard
+ * little at first: `minRange` keeps noise alone from reading as speech until speech has been heard.
+ */
+export function loudnessScale(db: ArrayLike<number>, options: { floorMargin: number; minRange: number } = { floorMargin: 6, minRange: 6 }): LoudnessScale {
+  const sorted = Array.from(db).sort((a, b) => a - b);
   const floor = sorted[Math.floor(sorted.length * 0.1)] ?? 0;
   const top = sorted[Math.floor(sorted.length * 0.97)] ?? 0;
   // A recording with digital silence has no noise floor to speak of: 40 dB under the loud speech is quiet enough.
-  const from = Math.max(floor + 6, top - 40);
-  const range = Math.max(6, top - from);
-  return db.map((value) => clamp01((value - from) / range));
+  const from = Math.max(floor + options.floorMargin, top - 40);
+  return { from, range: Math.max(options.minRange, top - from) };
 }
 
 /**
@@ -216,15 +272,18 @@ function speechActivity(loud: Float64Array): Uint8Array {
   return active;
 }
 
-/** HeadAudio's events (every 16 ms while voiced) on the 10 ms grid: the nearest within a hop and a half, else silence. */
-function visemesPerHop(events: VisemeEvent[], hops: number): Uint8Array {
+/**
+ * HeadAudio's events (every 16 ms while voiced) on the 10 ms grid of hops `first` to `first + hops`: the nearest
+ * within a hop and a half, else silence.
+ */
+export function visemesPerHop(events: readonly VisemeEvent[], first: number, hops: number): Uint8Array {
   const out = new Uint8Array(hops).fill(silence);
   const nearest = new Float64Array(hops).fill(Infinity);
   for (const event of events) {
-    const h = Math.round(event.time / hopSeconds);
+    const h = Math.round(event.time / hopSeconds) - first;
     for (let d = -1; d <= 1; d++) {
       const at = h + d;
-      const distance = Math.abs(at * hopSeconds - event.time);
+      const distance = Math.abs((first + at) * hopSeconds - event.time);
       if (at >= 0 && at < hops && distance < nearest[at]!) (nearest[at] = distance), (out[at] = event.viseme);
     }
   }

@@ -17,12 +17,12 @@ export interface VisemeEvent {
 }
 
 /**
- * Runs HeadAudio's MFCC front end and Gaussian-prototype classifier over a whole recording at once, offline: its
- * audio-worklet processor is driven directly with the samples, and its messages are collected instead of posted.
- * Silence (its voice-activity gate) gives no events.
+ * HeadAudio's MFCC front end and Gaussian-prototype classifier, fed samples as they come (a recording's at once, or a
+ * microphone's block by block): its audio-worklet processor is driven directly, and its messages are collected
+ * instead of posted. Event times count from the first sample pushed. Silence (its voice-activity gate) gives no events.
  */
-export function classifyVisemes(samples: Float32Array, modelBytes: ArrayBuffer): VisemeEvent[] {
-  const events: VisemeEvent[] = [];
+export function visemeClassifier(modelBytes: ArrayBuffer): { push(samples: Float32Array): VisemeEvent[] } {
+  let events: VisemeEvent[] = [];
   const processor = new Processor(
     { sampleRate: visemeSampleRate },
     {
@@ -35,9 +35,20 @@ export function classifyVisemes(samples: Float32Array, modelBytes: ArrayBuffer):
     },
   );
   processor._onmessage({ data: { event: 'model', model: decodeModel(modelBytes) } });
-  // The worklet sees 128-sample quanta; the processor keeps its state between calls, so the block size is free.
-  for (let at = 0; at < samples.length; at += 4096) processor.process(samples.subarray(at, at + 4096));
-  return events;
+  return {
+    /** The events the new samples complete. */
+    push(samples) {
+      events = [];
+      // The worklet sees 128-sample quanta; the processor keeps its state between calls, so the block size is free.
+      for (let at = 0; at < samples.length; at += 4096) processor.process(samples.subarray(at, at + 4096));
+      return events;
+    },
+  };
+}
+
+/** The viseme events of a whole recording, offline. */
+export function classifyVisemes(samples: Float32Array, modelBytes: ArrayBuffer): VisemeEvent[] {
+  return visemeClassifier(modelBytes).push(samples);
 }
 
 function decodeModel(bytes: ArrayBuffer): unknown[] {
