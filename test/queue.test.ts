@@ -232,3 +232,25 @@ describe.skipIf(!hasRedisServer || !hasSharedMedia)('a worker killed mid-chunk',
     }
   }, 150_000);
 });
+
+describe.skipIf(!hasRedisServer)('a queue with no worker', () => {
+  it('says so and how to start one, and the render completes once a worker comes', async () => {
+    const redis = await startRedis();
+    const dir = await makeTempDir();
+    let worker: Worker | undefined;
+    try {
+      const clip = await makeClip(join(dir.path, 'clip.mp4'), { frames: 20, fps: 25 });
+      const out = join(dir.path, 'out.mp4');
+      const render = watchedCli(['render', passthrough, '--driving', clip, '-o', out, '--set', 'out.preset=veryfast', '--queue', redis.url]);
+      await until(() => render.stderr().includes('no worker takes jobs'), 30_000, () => `no warning: ${render.stderr()}`);
+      expect(render.stderr()).toContain(`vivify worker --queue ${redis.url}`);
+      worker = await startWorker(redis.url);
+      expect(await render.exited).toBe(0);
+      expect((await probeFile(out)).videoFrames).toBe(20);
+    } finally {
+      worker?.child.kill('SIGKILL');
+      await redis.stop();
+      await dir.remove();
+    }
+  }, 90_000);
+});

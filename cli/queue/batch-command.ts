@@ -10,8 +10,9 @@ import { applyOverrides } from '../../runtime/graph/overrides.ts';
 import { readGraphFile } from '../../runtime/node/graph-file.ts';
 import { displayPath } from '../../runtime/node/paths.ts';
 import type { NodeRegistry } from '../../runtime/registry.ts';
-import { checkRedis } from './redis-connection.ts';
-import { renderOnQueue } from './queue-render.ts';
+import { Queue } from 'bullmq';
+import { checkRedis, queueName } from './redis-connection.ts';
+import { renderOnQueue, warnWithoutWorkers } from './queue-render.ts';
 
 /**
  * A batch file: every graph with every combination of its inputs' files, each output named by a pattern of their
@@ -40,7 +41,10 @@ export async function batchCommand(path: string, options: { queue: string; force
   }), batchPath);
   const registry = createRegistry();
   const renders = await planBatch(batch, dirname(batchPath), registry);
-  await checkRedis(options.queue);
+  const connection = await checkRedis(options.queue);
+  // Each render below is quiet; the one thing worth saying before they start is that nothing will take them.
+  const queue = new Queue(queueName, { connection });
+  await warnWithoutWorkers(queue, options.queue, (message) => process.stderr.write(`warning: ${message}\n`)).finally(() => queue.close());
   // Which outputs are complete, by their key: kept beside the batch file, so a rerun skips them.
   const donePath = `${batchPath}.done.json`;
   const done = JSON.parse(await readFile(donePath, 'utf8').catch(() => '{}')) as Record<string, string>;

@@ -61,6 +61,7 @@ export async function renderOnQueue(render: QueuedRender): Promise<{ frames: num
       cancelled.catch(() => undefined);
       const scanData: ScanJobData = { document: render.document, frames: render.frames };
       const scanJob = await queue.add(jobNames.scan, scanData, { removeOnComplete: true, removeOnFail: 100 });
+      await warnWithoutWorkers(queue, render.url, (message) => reporter.warning({ nodeId: '', message }));
       const scan = (await Promise.race([waitFor(scanJob, events), cancelled])) as ScanJobResult;
       if (scan.frameCount === 0) throw new VivifyError('the range holds no frames, so no video was written');
       const ranges = chunkRanges(render.frames.start, render.frames.start + scan.frameCount, render.chunkFrames ?? 150);
@@ -143,6 +144,12 @@ export async function renderOnQueue(render: QueuedRender): Promise<{ frames: num
     reporter.stop();
     await Promise.all([queue.close(), events.close(), flows.close()]).catch(() => undefined);
   }
+}
+
+/** A render with no worker on its queue would wait in silence: say so, and how to start one (it keeps waiting). */
+export async function warnWithoutWorkers(queue: Queue, url: string, warn: (message: string) => void): Promise<void> {
+  if ((await queue.getWorkersCount()) > 0) return;
+  warn(`no worker takes jobs from ${url} yet; this waits until one does: vivify worker --queue ${url}`);
 }
 
 const silentReporter: ProgressReporter = { progress() {}, warning() {}, done() {}, stop() {} };
