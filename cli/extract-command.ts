@@ -68,6 +68,36 @@ export interface FaceSetDocument {
  * and how it maps back. What DeepFakes trains on: two such folders, one per person.
  */
 export async function extractCommand(inputPaths: string[], options: ExtractOptions): Promise<void> {
+  const summary = await extractFaces(inputPaths, options);
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  const { crops, size, skipped, seconds } = summary;
+  const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
+  process.stdout.write(
+    `Wrote ${plural(crops, 'face crop', 'face crops')} (${size}x${size}) and their masks to ${displayPath(summary.out)} in ${seconds.toFixed(1)} s; ` +
+      `skipped ${plural(skipped.noFace, 'frame', 'frames')} with no face and ${plural(skipped.blurry, 'blurry frame', 'blurry frames')}.\n`,
+  );
+}
+
+/** What an extraction made: `vivify extract --json` prints it. */
+export interface ExtractSummary {
+  out: string;
+  size: number;
+  alignment: string;
+  crops: number;
+  frames: number;
+  skipped: FaceSetDocument['skipped'];
+  warnings: string[];
+  seconds: number;
+}
+
+/**
+ * The face set of `inputPaths` written to `options.out` (crops, masks/, alignments.json): `vivify extract`'s work, and
+ * `vivify train pix2pix`'s for the videos it is given. A progress bar and warnings on stderr unless `options.json`.
+ */
+export async function extractFaces(inputPaths: string[], options: ExtractOptions): Promise<ExtractSummary> {
   const started = performance.now();
   const size = Number(options.size);
   const out = resolve(options.out);
@@ -142,16 +172,7 @@ export async function extractCommand(inputPaths: string[], options: ExtractOptio
   await writeAlignments(out, { size, faces: kept, skipped });
   releaseCrops();
   const seconds = (performance.now() - started) / 1000;
-  if (options.json) {
-    const summary = { out, size, alignment: alignmentName, crops: kept.length, frames: total, skipped, warnings, seconds: Math.round(seconds * 100) / 100 };
-    process.stdout.write(`${JSON.stringify(summary)}\n`);
-    return;
-  }
-  const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
-  process.stdout.write(
-    `Wrote ${plural(kept.length, 'face crop', 'face crops')} (${size}x${size}) and their masks to ${displayPath(out)} in ${seconds.toFixed(1)} s; ` +
-      `skipped ${plural(skipped.noFace, 'frame', 'frames')} with no face and ${plural(skipped.blurry, 'blurry frame', 'blurry frames')}.\n`,
-  );
+  return { out, size, alignment: alignmentName, crops: kept.length, frames: total, skipped, warnings, seconds: Math.round(seconds * 100) / 100 };
 }
 
 /** The crop, mask and record of one face. */
@@ -294,7 +315,7 @@ async function writeAlignments(out: string, set: { size: number; faces: FaceReco
 }
 
 /** A PNG of an RGBA image as RGB (`channels` 3), or of a mask as greyscale (`channels` 1). */
-async function writePng(path: string, image: RgbaImage | Mask, channels: 1 | 3): Promise<void> {
+export async function writePng(path: string, image: RgbaImage | Mask, channels: 1 | 3): Promise<void> {
   const raw = sharp(image.data, { raw: { width: image.width, height: image.height, channels: channels === 1 ? 1 : 4 } });
   // Without 'b-w' sharp would store one channel as RGB.
   await (channels === 3 ? raw.removeAlpha() : raw.toColourspace('b-w')).png().toFile(path);

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { UsageError, VivifyError } from '../runtime/errors.ts';
 import { isPinned, modelSize } from '../models/catalog.ts';
 import { cycleganImportId, importCycleganCheckpoint } from '../models/convert/cyclegan-import.ts';
+import { importPix2pixCheckpoint, pix2pixImportId } from '../models/convert/pix2pix-import.ts';
 import { modelsFolder } from '../models/store/models-folder.ts';
 import { formatBytes } from '../models/store/byte-size.ts';
 import {
@@ -79,7 +80,12 @@ export async function modelsPullCommand(id: string, options: { json?: boolean },
   else out(`"${entry.id}" is installed in ${folder}`);
 }
 
-export async function modelsImportCommand(id: string, sources: string[], options: { name?: string; licence?: string; force?: boolean }, command: Command): Promise<void> {
+export async function modelsImportCommand(
+  id: string,
+  sources: string[],
+  options: { name?: string; licence?: string; force?: boolean; normStatistics?: 'picture' | 'running' },
+  command: Command,
+): Promise<void> {
   const store = storeOf(command);
   if (id === cycleganImportId) {
     // Not a catalog id: a CycleGAN checkpoint to convert and register under a name of the user's.
@@ -90,11 +96,18 @@ export async function modelsImportCommand(id: string, sources: string[], options
     out(`"${entry.id}" is installed in ${modelFolder(store.dir, entry.id)}`);
     return;
   }
+  if (id === pix2pixImportId) {
+    const { entry, summary } = await importPix2pixCheckpoint(store.dir, sources, options);
+    out(`pix2pix.onnx: ${summary}`);
+    for (const file of entry.files) out(`${file.name}: registered, ${formatBytes(file.size ?? 0)}, sha256 ${file.sha256 ?? ''}`);
+    out(`"${entry.id}" is installed in ${modelFolder(store.dir, entry.id)}`);
+    return;
+  }
   for (const [option, value] of [
     ['--name', options.name],
     ['--licence', options.licence],
   ] as const) {
-    if (value !== undefined) throw new UsageError(`${option} is for vivify models import ${cycleganImportId} <checkpoint>; "${id}" is a catalog model, with its own`);
+    if (value !== undefined) throw new UsageError(`${option} is for vivify models import ${cycleganImportId} or ${pix2pixImportId} <checkpoint>; "${id}" is a catalog model, with its own`);
   }
   const entry = findModel(id, loadCatalog(store.dir));
   const result = await importModel(store.dir, entry, sources, { force: options.force });

@@ -8,3 +8,6 @@ export const deepfakesPresets = ['small', 'original', 'large'] as const;
 
 /** `vivify train cyclegan --preset`. */
 export const cycleganPresets = ['small', 'original'] as const;
+
+/** `vivify train pix2pix --preset`. */
+export const pix2pixPresets = ['small', 'original', 'hd'] as const;

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { providerRequests } from '../runtime/node/execution-providers.ts';
-import { cycleganPresets, deepfakesPresets, extractSizes } from './option-choices.ts';
+import { cycleganPresets, deepfakesPresets, extractSizes, pix2pixPresets } from './option-choices.ts';
 import { packageVersion } from './package-root.ts';
 
 
@@ -170,7 +170,7 @@ export function createProgram(): Command {
     .description(
       'The model store: large ONNX weights some nodes need, never downloaded unless you ask. ' +
         '`models list` shows the catalog and what is installed; `models pull <id>` downloads a model (resumable, checked by sha256 and signature); ' +
-        '`models import <id> <dir-or-files...>` takes files you already have; `models import cyclegan <checkpoint.pth>` converts a CycleGAN generator; ' +
+        '`models import <id> <dir-or-files...>` takes files you already have; `models import cyclegan|pix2pix <checkpoint.pth>` converts a CycleGAN or pix2pix generator; ' +
         '`models verify [id]` re-checks the hashes; ' +
         '`models path <id>` prints its folder; `models remove <id>` deletes it. `--json` prints list, pull and verify as JSON.',
     )
@@ -188,12 +188,18 @@ export function createProgram(): Command {
     .command('import')
     .description(
       'Install a model from files you already have: each is picked by name and checked against the catalog (a CycleGAN style of the catalog takes its .pth checkpoint). ' +
-        '`import cyclegan <checkpoint.pth>` converts any CycleGAN ResNet generator checkpoint to ONNX with PyTorch, checks it with onnxruntime and registers it as a style model.',
+        '`import cyclegan <checkpoint.pth>` converts any CycleGAN ResNet generator checkpoint to ONNX with PyTorch, checks it with onnxruntime and registers it as a style model; ' +
+        "`import pix2pix <checkpoint.pth>` converts a pix2pix U-Net generator of the authors' code (unet_256, unet_128) for the pix2pix-face node.",
     )
-    .argument('<id>', 'the model id, or cyclegan to convert a CycleGAN generator checkpoint')
+    .argument('<id>', 'the model id, or cyclegan or pix2pix to convert a generator checkpoint')
     .argument('<dir-or-files...>', 'folders holding the files, or the files themselves')
-    .option('--name <id>', 'with cyclegan: the model id in the store (default: cyclegan-<the checkpoint file name>)')
-    .option('--licence <text>', "with cyclegan: the weights' licence, as listed (default: \"the checkpoint's\")")
+    .option('--name <id>', 'with cyclegan or pix2pix: the model id in the store (default: cyclegan- or pix2pix-<the checkpoint file name>)')
+    .option('--licence <text>', "with cyclegan or pix2pix: the weights' licence, as listed (default: \"the checkpoint's\")")
+    .addOption(
+      new Option('--norm-statistics <which>', "with pix2pix, a batch-norm generator: each picture's own statistics, as the authors' test.py by default, or the saved running ones, as with their --eval")
+        .choices(['picture', 'running'])
+        .default('picture'),
+    )
     .option('--force', "import a file whose sha256 is not the catalog's published one (another export of the model)")
     .action(lazy(() => import('./models-command.ts'), 'modelsImportCommand'));
   models
@@ -209,7 +215,7 @@ export function createProgram(): Command {
     .command('train')
     .description(
       'Train a model on faces you extracted (vivify extract), export it to ONNX and register it in the model store. ' +
-        '`train deepfakes --a <faces> --b <faces> --out <dir>` trains the 2017 DeepFakes face swap; `train cyclegan --a <pngs> --b <pngs> --out <dir>` trains a CycleGAN style (both need PyTorch). Ctrl-C or `--stop-after` stops early and still exports and registers the model; `--resume` continues, `--status` summarises a training folder.',
+        '`train deepfakes --a <faces> --b <faces> --out <dir>` trains the 2017 DeepFakes face swap; `train cyclegan --a <pngs> --b <pngs> --out <dir>` trains a CycleGAN style; `train pix2pix <target video>... --out <dir>` trains a pix2pix face generator on a target (all need PyTorch). Ctrl-C or `--stop-after` stops early and still exports and registers the model; `--resume` continues, `--status` summarises a training folder.',
     );
   train
     .command('deepfakes')
@@ -229,7 +235,6 @@ export function createProgram(): Command {
     .option('--batch <n>', "faces of each person per iteration (default: the preset's, 16)", wholeNumber(1))
     .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's: small 3,000, original 50,000, large 100,000)", wholeNumber(0))
     .option('--preview-every <n>', 'write previews/preview_<iteration>.png (rows: A, A redrawn, A as B, B, B redrawn, B as A) every n iterations and at the end (default 500; 0: only at the end)', wholeNumber(0))
-    .option('--name <id>', 'the model id in the store (default: deepfakes-<name of --out>)')
     .action(lazy(() => import('./train-command.ts'), 'trainDeepfakesCommand'));
   train
     .command('cyclegan')
@@ -250,14 +255,34 @@ export function createProgram(): Command {
     .option('--batch <n>', "pictures of each domain per iteration (default: the preset's, 1)", wholeNumber(1))
     .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's: small 2,000, original 200,000)", wholeNumber(0))
     .option('--preview-every <n>', 'write previews/preview_<iteration>.png (A, A→B, A→B→A, B, B→A, B→A→B) every n iterations and at the end (default 500; 0: only at the end)', wholeNumber(0))
-    .option('--name <id>', 'the model id in the store (default: cyclegan-<name of --out>)')
     .action(lazy(() => import('./train-command.ts'), 'trainCycleganCommand'));
+  train
+    .command('pix2pix')
+    .description(
+      "Train a pix2pix face generator on footage of the target (the learned Face2Face): every aligned face crop is paired with the landmark sketch drawn from it, " +
+        'and a U-Net learns to draw the face from the sketch against a PatchGAN (L1 + GAN loss). Runs models/train/pix2pix_train.py with PyTorch (CUDA where it sees a GPU, else the CPU), ' +
+        'checks the ONNX export with onnxruntime and registers it for the pix2pix-face node (presets/pix2pix-face.json).',
+    )
+    .argument('[target...]', 'videos of the target (extracted into <out>/faces as vivify extract does), or folders vivify extract made from them; may be left out with --resume')
+    .addOption(
+      new Option(
+        '--preset <name>',
+        "model size (default small): small (64 px, ngf 32, 2,000 iterations) trains on a CPU; original is the authors' unet_256 (256 px, dropout, 100,000 iterations); hd is 512 px with pix2pixHD's 3-scale discriminator and feature matching (200,000 iterations), for a GPU",
+      ).choices(pix2pixPresets),
+    )
+    .option('--size <px>', "face size in pixels, a power of two (default: the preset's, 64, 256 or 512); crops of another size are scaled to it", wholeNumber(32))
+    .option('--batch <n>', "pairs per iteration (default: the preset's: small 4, original and hd 1)", wholeNumber(1))
+    .option('--iters <n>', "iterations in all, counting those before a --resume (default: the preset's)", wholeNumber(0))
+    .option('--scales <n>', "PatchGAN discriminators at n scales (1 to 4), with pix2pixHD's feature-matching loss above 1 (default: the preset's, 1; hd 3)", wholeNumber(1))
+    .option('--preview-every <n>', 'write previews/preview_<iteration>.png (rows of sketch | generated | real) every n iterations and at the end (default 500; 0: only at the end)', wholeNumber(0))
+    .action(lazy(() => import('./train-command.ts'), 'trainPix2pixCommand'));
 
   // The options both trainers take, in the order --help lists them after each trainer's own.
   for (const trainer of train.commands) {
     trainer
+      .option('--name <id>', `the model id in the store (default: ${trainer.name()}-<name of --out>)`)
       .option('--out <dir>', 'the model folder: checkpoints, previews/, the ONNX exports (required)')
-      .option('--resume', 'continue the training in --out from its checkpoint (--a and --b may be left out)')
+      .option('--resume', "continue the training in --out from its checkpoint (its data, --a and --b or pix2pix's targets, may be left out)")
       .option('--stop-after <minutes>', 'stop after this many minutes of training (from the first iteration), then export and register the model as Ctrl-C does', positiveNumber)
       .option('--export-only', 'export, check and register the last checkpoint in --out without training')
       .option('--status <dir>', 'summarise the training in this model folder (iterations, losses, last export, previews) and exit')

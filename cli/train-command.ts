@@ -1,27 +1,42 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
+import type { z } from 'zod';
 import { UsageError, VivifyError, messageOf } from '../runtime/errors.ts';
 import type { CatalogSignature } from '../models/catalog.ts';
 import { localModelIdProblem, modelFolder, registerLocalModel, resolveModelsDir } from '../models/store/index.ts';
 import { checkExport, exportTolerance } from '../models/train/export-check.ts';
 import { requireTorch, trainingPython } from '../models/train/python-torch.ts';
 import { checkCycleganReference, cycleganSignature, cycleganTolerance } from '../models/convert/cyclegan-convert.ts';
+import { importedModelId } from '../models/convert/checkpoint-import.ts';
 import { cycleganHomepage, defaultCycleganId } from '../models/convert/cyclegan-import.ts';
-import { cycleganTrainScript, runTrainer, type TrainerScript } from '../models/train/run-trainer.ts';
+import { pix2pixHomepage, pix2pixImportId, pix2pixModelFiles, pix2pixTask } from '../models/convert/pix2pix-import.ts';
+import { cycleganTrainScript, pix2pixTrainScript, runTrainer, type TrainerScript } from '../models/train/run-trainer.ts';
 import {
   cycleganMetadata,
   cycleganTrainerEvent,
   deepfakesMetadata,
+  pix2pixMetadata,
+  pix2pixTrainerEvent,
   type CycleganMetadata,
   type CycleganTrainerEvent,
   type DeepfakesMetadata,
+  type Pix2pixLosses,
+  type Pix2pixTrainerEvent,
 } from '../models/train/trainer-events.ts';
-import { countFaces, hasCheckpoint, readCheckpointSummary } from '../models/train/training-folders.ts';
+import { countFaces, hasCheckpoint, readCheckpointSummary, type CheckpointSummary } from '../models/train/training-folders.ts';
 import { readTrainingStatus } from '../models/train/training-status.ts';
 import { printTrainingStatus } from './train-status.ts';
-import { shellWord, styleCommands, swapCommands, type NextCommand } from './train-next-steps.ts';
-import { jsonTrainingReporter, terminalCycleganReporter, terminalTrainingReporter, type TrainingReporter } from '../models/train/training-reporter.ts';
-import { cycleganPresets, deepfakesPresets } from './option-choices.ts';
+import { pix2pixCommands, shellWord, styleCommands, swapCommands, type NextCommand } from './train-next-steps.ts';
+import {
+  jsonTrainingReporter,
+  terminalCycleganReporter,
+  terminalPix2pixReporter,
+  terminalTrainingReporter,
+  type TrainingReporter,
+} from '../models/train/training-reporter.ts';
+import { cycleganPresets, deepfakesPresets, pix2pixPresets } from './option-choices.ts';
+import { makePix2pixPairs, pairsFolderName, pix2pixPresetSizes } from './pix2pix-pairs.ts';
 
 /** `vivify train deepfakes`: checks, runs models/train/deepfakes.py, checks its ONNX export and registers the model. */
 
@@ -61,26 +76,16 @@ export async function trainDeepfakesCommand(options: TrainDeepfakesOptions): Pro
   await trainCommand(options, {
     trainer: 'deepfakes',
     defaultId: defaultModelId,
-    noFolders: '--a and --b name the two folders of aligned faces to train on (vivify extract makes them)',
-    sizeStep: 16,
-    sizeProblem: (size) => `--size ${size}: the face size must be a multiple of 16, at least 32`,
+    data: twoFolders('--a and --b name the two folders of aligned faces to train on (vivify extract makes them)'),
+    sizeProblem: (size) => (size % 16 !== 0 || size < 32 ? `--size ${size}: the face size must be a multiple of 16, at least 32` : undefined),
     reporter: (json) => (json ? jsonTrainingReporter() : terminalTrainingReporter()),
     script: undefined,
     metadataFile: 'deepfakes.json',
     exportFiles: ['deepfakes_a2b.onnx', 'deepfakes_b2a.onnx'],
-    commands: (id, metadata, store) => swapCommands(id, metadata.a.folder, metadata.b.folder, store),
-    async checkExport(out, reporter) {
-      const checks = await checkExport(out);
-      for (const check of checks) reporter.check(check);
-      const bad = checks.filter((check) => !check.ok);
-      if (bad.length > 0) {
-        throw new VivifyError(
-          `${bad.map((check) => check.file).join(' and ')} do not reproduce PyTorch's outputs within ${exportTolerance} under onnxruntime; the model was not registered`,
-        );
-      }
-    },
+    commands: (id, metadata: DeepfakesMetadata, store) => swapCommands(id, metadata.a.folder, metadata.b.folder, store),
+    checkExport: checkExportFiles,
     async register(out, id) {
-      const metadata = await readMetadata(out);
+      const metadata = await readTrainedMetadata(out, 'deepfakes.json', deepfakesMetadata);
       return {
         metadata,
         model: {
@@ -100,6 +105,16 @@ export async function trainDeepfakesCommand(options: TrainDeepfakesOptions): Pro
   });
 }
 
+/** The export check of deepfakes.py and pix2pix_train.py (export-check.json): each file run by onnxruntime against PyTorch's outputs. */
+async function checkExportFiles<E, L>(out: string, reporter: TrainingReporter<E, L>): Promise<void> {
+  const checks = await checkExport(out);
+  for (const check of checks) reporter.check(check);
+  const bad = checks.filter((check) => !check.ok);
+  if (bad.length > 0) {
+    throw new VivifyError(`${bad.map((check) => check.file).join(' and ')} do not reproduce PyTorch's outputs within ${exportTolerance} under onnxruntime; the model was not registered`);
+  }
+}
+
 type Seen = {
   error?: string;
   stoppedAt?: number | null;
@@ -110,15 +125,24 @@ type Seen = {
   preview?: string;
 };
 
-type TrainedMetadata<L> = { iterations: number; seconds: number; loss: { first: L | null; last: L | null }; a: { folder: string }; b: { folder: string } };
+type TrainedMetadata<L> = { iterations: number; seconds: number; loss: { first: L | null; last: L | null } };
 
-/** What differs between `vivify train deepfakes` and `vivify train cyclegan`. */
-interface TrainerSpec<E extends { type: string }, L, M extends TrainedMetadata<L>> {
+/** The options every trainer takes; each adds the data it trains on and its presets. */
+type TrainingOptions = Omit<TrainDeepfakesOptions, 'a' | 'b' | 'preset'> & { preset?: string };
+
+/** What differs between `vivify train deepfakes`, `vivify train cyclegan` and `vivify train pix2pix`. */
+interface TrainerSpec<O extends TrainingOptions, E extends { type: string }, L, M extends TrainedMetadata<L>> {
   trainer: string;
   defaultId(out: string): string;
-  noFolders: string;
-  sizeStep: number;
-  sizeProblem(size: number): string;
+  /**
+   * The trainer's arguments that name its data, checked (and, for pix2pix, made) once every cheaper check has passed;
+   * `summary` is the checkpoint's on --resume and --export-only (an export reads the checkpoint only).
+   */
+  data(options: O, out: string, summary: CheckpointSummary | undefined): Promise<string[]>;
+  /** Why --size cannot be trained, or undefined. */
+  sizeProblem(size: number): string | undefined;
+  /** The trainer's own options, as its arguments. */
+  extraArgs?(options: O): string[];
   reporter(json: boolean): TrainingReporter<E, L>;
   script: TrainerScript<E> | undefined;
   /** The export's record and ONNX files, for --status. */
@@ -130,11 +154,8 @@ interface TrainerSpec<E extends { type: string }, L, M extends TrainedMetadata<L
   register(out: string, id: string): Promise<{ metadata: M; model: Parameters<typeof registerLocalModel>[1] }>;
 }
 
-/** The flow both trainers share: checks, the trainer's run and its report, the export check and the registration. */
-async function trainCommand<E extends { type: string }, L, M extends TrainedMetadata<L>>(
-  options: Omit<TrainDeepfakesOptions, 'preset'> & { preset?: string },
-  spec: TrainerSpec<E, L, M>,
-): Promise<void> {
+/** The flow the trainers share: checks, the trainer's run and its report, the export check and the registration. */
+async function trainCommand<O extends TrainingOptions, E extends { type: string }, L, M extends TrainedMetadata<L>>(options: O, spec: TrainerSpec<O, E, L, M>): Promise<void> {
   // A summary reads files only: no PyTorch needed.
   if (options.status !== undefined) {
     const status = await readTrainingStatus(options.status, spec.metadataFile, spec.exportFiles, resolveModelsDir(options.modelsDir));
@@ -154,17 +175,8 @@ async function trainCommand<E extends { type: string }, L, M extends TrainedMeta
   if (!options.resume && !options.exportOnly && hasCheckpoint(out)) {
     throw new UsageError(`${out} already holds a training; --resume continues it, --export-only exports it as it is, or choose another --out`);
   }
-  const a = options.a ?? summary?.a?.folder;
-  const b = options.b ?? summary?.b?.folder;
-  if (!a || !b) throw new UsageError(spec.noFolders);
-  // An export reads the checkpoint only: the faces may have moved since.
-  if (!options.exportOnly) {
-    await countFaces(resolve(a), '--a');
-    await countFaces(resolve(b), '--b');
-  }
-  if (options.size !== undefined && (options.size % spec.sizeStep !== 0 || options.size < 32)) {
-    throw new UsageError(spec.sizeProblem(options.size));
-  }
+  const sizeProblem = options.size === undefined ? undefined : spec.sizeProblem(options.size);
+  if (sizeProblem) throw new UsageError(sizeProblem);
   if (summary && options.iters !== undefined && options.iters < summary.iteration) {
     throw new UsageError(`--iters ${options.iters}: the checkpoint in ${out} is at iteration ${summary.iteration} already (--iters counts all iterations, not more of them)`);
   }
@@ -173,7 +185,8 @@ async function trainCommand<E extends { type: string }, L, M extends TrainedMeta
   if (idProblem) throw new UsageError(`${options.name === undefined ? `the model's name from ${out}` : '--name'}: ${idProblem}`);
   const store = resolveModelsDir(options.modelsDir);
 
-  const args = ['--a', resolve(a), '--b', resolve(b), '--out', out];
+  const own = spec.extraArgs?.(options) ?? [];
+  const args = [...(await spec.data(options, out, summary)), '--out', out, ...own];
   if (options.resume) args.push('--resume');
   if (options.exportOnly) args.push('--export-only');
   if (options.stopAfter !== undefined) args.push('--stop-after', String(options.stopAfter * 60));
@@ -248,7 +261,10 @@ async function trainCommand<E extends { type: string }, L, M extends TrainedMeta
 }
 
 /** --export-only exports the checkpoint as it is: options that would change or continue the training contradict it. */
-function exportOnlyProblem(options: { resume?: boolean; iters?: number; stopAfter?: number; preset?: string; size?: number; batch?: number }, out: string): void {
+function exportOnlyProblem(
+  options: { resume?: boolean; iters?: number; stopAfter?: number; preset?: string; size?: number; batch?: number; scales?: number },
+  out: string,
+): void {
   const given = (
     [
       ['--resume', options.resume],
@@ -257,11 +273,27 @@ function exportOnlyProblem(options: { resume?: boolean; iters?: number; stopAfte
       ['--preset', options.preset],
       ['--size', options.size],
       ['--batch', options.batch],
+      ['--scales', options.scales],
     ] as const
   )
     .filter(([, value]) => value !== undefined && value !== false)
     .map(([flag]) => flag);
   if (given.length > 0) throw new UsageError(`--export-only exports the checkpoint in ${out} as it is; leave out ${given.join(' and ')}`);
+}
+
+/** The data of a two-sided trainer: the folders --a and --b, or the checkpoint's, each checked to hold faces. */
+function twoFolders(noFolders: string) {
+  return async (options: { a?: string; b?: string; exportOnly?: boolean }, _out: string, summary: CheckpointSummary | undefined): Promise<string[]> => {
+    const a = options.a ?? summary?.a?.folder;
+    const b = options.b ?? summary?.b?.folder;
+    if (!a || !b) throw new UsageError(noFolders);
+    // An export reads the checkpoint only: the faces may have moved since.
+    if (!options.exportOnly) {
+      await countFaces(resolve(a), '--a');
+      await countFaces(resolve(b), '--b');
+    }
+    return ['--a', resolve(a), '--b', resolve(b)];
+  };
 }
 
 /** The model's id where --name is not given: deepfakes-<the model folder's name>, made a valid id. */
@@ -285,10 +317,11 @@ function swapSignature(metadata: DeepfakesMetadata): CatalogSignature {
   };
 }
 
-async function readMetadata(modelDir: string): Promise<DeepfakesMetadata> {
-  const path = join(modelDir, 'deepfakes.json');
+/** The record a trainer exports beside its ONNX files (deepfakes.json, cyclegan.json, pix2pix.json), checked. */
+async function readTrainedMetadata<T>(modelDir: string, file: string, schema: z.ZodType<T>): Promise<T> {
+  const path = join(modelDir, file);
   try {
-    return deepfakesMetadata.parse(JSON.parse(await readFile(path, 'utf8')));
+    return schema.parse(JSON.parse(await readFile(path, 'utf8')));
   } catch (error) {
     throw new VivifyError(`${path} cannot be read (${messageOf(error)}); the export is incomplete`);
   }
@@ -329,14 +362,13 @@ export async function trainCycleganCommand(options: TrainCycleganOptions): Promi
     trainer: 'cyclegan',
     // cyclegan-<the model folder's name>, made a valid id.
     defaultId: (modelDir: string) => defaultCycleganId(basename(modelDir)),
-    noFolders: '--a and --b name the two folders of .png pictures to train on (vivify extract, or ffmpeg, makes them)',
-    sizeStep: 4,
-    sizeProblem: (size) => `--size ${size}: the crop size must be a multiple of 4, at least 32`,
+    data: twoFolders('--a and --b name the two folders of .png pictures to train on (vivify extract, or ffmpeg, makes them)'),
+    sizeProblem: (size) => (size % 4 !== 0 || size < 32 ? `--size ${size}: the crop size must be a multiple of 4, at least 32` : undefined),
     reporter: (json) => (json ? jsonTrainingReporter<CycleganTrainerEvent, Losses>() : terminalCycleganReporter()),
     script: { path: cycleganTrainScript, events: cycleganTrainerEvent },
     metadataFile: 'cyclegan.json',
     exportFiles: cycleganFiles.map(({ name }) => name),
-    commands: (id, metadata, store) => styleCommands(id, metadata.a.folder, metadata.b.folder, store),
+    commands: (id, metadata: CycleganMetadata, store) => styleCommands(id, metadata.a.folder, metadata.b.folder, store),
     async checkExport(out, reporter) {
       const bad: string[] = [];
       for (const { name } of cycleganFiles) {
@@ -350,7 +382,7 @@ export async function trainCycleganCommand(options: TrainCycleganOptions): Promi
       }
     },
     async register(out, id) {
-      const metadata = await readCycleganMetadata(out);
+      const metadata = await readTrainedMetadata(out, 'cyclegan.json', cycleganMetadata);
       return {
         metadata,
         model: {
@@ -370,11 +402,73 @@ export async function trainCycleganCommand(options: TrainCycleganOptions): Promi
   });
 }
 
-async function readCycleganMetadata(modelDir: string): Promise<CycleganMetadata> {
-  const path = join(modelDir, 'cyclegan.json');
-  try {
-    return cycleganMetadata.parse(JSON.parse(await readFile(path, 'utf8')));
-  } catch (error) {
-    throw new VivifyError(`${path} cannot be read (${messageOf(error)}); the export is incomplete`);
-  }
+// ---------------------------------------------------------------------------------------------------------------------
+// vivify train pix2pix
+
+export interface TrainPix2pixOptions extends TrainingOptions {
+  preset?: (typeof pix2pixPresets)[number];
+  /** PatchGANs at this many scales; above 1 with pix2pixHD's feature matching. */
+  scales?: number;
 }
+
+/**
+ * `vivify train pix2pix <target>...`: the target's videos extracted (or its face folders taken as they are), a
+ * landmark sketch drawn for every crop, models/train/pix2pix_train.py run on the pairs, its ONNX export checked and
+ * registered as pix2pix-<name of --out>, the model the pix2pix-face node's default "pix2pix" then stands for.
+ */
+export async function trainPix2pixCommand(targets: string[], options: TrainPix2pixOptions): Promise<void> {
+  await trainCommand(options, {
+    trainer: 'pix2pix',
+    defaultId: (modelDir: string) => importedModelId(pix2pixImportId, basename(modelDir)),
+    async data(options, out, summary) {
+      // An export reads the checkpoint only.
+      if (options.exportOnly) {
+        if (targets.length > 0) throw new UsageError(`--export-only exports the checkpoint in ${out} as it is; leave out the targets`);
+        return [];
+      }
+      if (targets.length === 0) {
+        const pairs = join(out, pairsFolderName);
+        if (!options.resume) throw new UsageError('name the target to train on: its videos, or folders vivify extract made from them (vivify train pix2pix <target>... --out <dir>)');
+        if (!existsSync(join(pairs, 'pairs.json'))) throw new UsageError(`${out} holds no training pairs (pairs/pairs.json) to resume with; name the target's videos or face folders again`);
+        return ['--pairs', pairs];
+      }
+      const size = summary?.size ?? options.size ?? pix2pixPresetSizes[options.preset ?? 'small'];
+      const made = await makePix2pixPairs(targets, out, size, { json: options.json });
+      return ['--pairs', made.folder];
+    },
+    sizeProblem: (size) =>
+      size < 32 || (size & (size - 1)) !== 0 ? `--size ${size}: a pix2pix U-Net halves the face down to one pixel, so the size must be a power of two, at least 32 (64, 128, 256, 512)` : undefined,
+    extraArgs(options) {
+      if (options.scales === undefined) return [];
+      if (options.scales > 4) throw new UsageError(`--scales ${options.scales}: at most 4 (each scale halves the picture again)`);
+      return ['--scales', String(options.scales)];
+    },
+    reporter: (json) => (json ? jsonTrainingReporter<Pix2pixTrainerEvent, Pix2pixLosses>() : terminalPix2pixReporter()),
+    script: { path: pix2pixTrainScript, events: pix2pixTrainerEvent },
+    metadataFile: 'pix2pix.json',
+    exportFiles: ['pix2pix.onnx'],
+    commands: (id, _metadata, store) => pix2pixCommands(id, store),
+    checkExport: checkExportFiles,
+    async register(out, id) {
+      const metadata = await readTrainedMetadata(out, 'pix2pix.json', pix2pixMetadata);
+      const loss = metadata.loss.first && metadata.loss.last ? `, L1 ${metadata.loss.first.L1.toFixed(4)} → ${metadata.loss.last.L1.toFixed(4)}` : '';
+      return {
+        metadata,
+        model: {
+          id,
+          title: `pix2pix face generator ${basename(out)}`,
+          task: pix2pixTask,
+          licence: 'trained by you',
+          homepage: pix2pixHomepage,
+          notes:
+            `Trained with vivify train pix2pix on ${metadata.pairs.faces} landmark sketches and face crops (${metadata.pairs.folder}): preset ${metadata.preset}, ` +
+            `U-Net ${metadata.size} px (ngf ${metadata.ngf}, ${metadata.downs} levels), ${metadata.scales === 1 ? 'PatchGAN' : `${metadata.scales}-scale PatchGAN with feature matching`}, ` +
+            `${metadata.iterations} iterations in ${Math.round(metadata.seconds)} s on ${metadata.device}${loss}. ` +
+            `pix2pix.onnx: input sketch (runtime/draw/face-sketch.ts), output face, planar RGB 0..1, [1,3,${metadata.size},${metadata.size}].`,
+          files: pix2pixModelFiles(out, metadata.size),
+        },
+      };
+    },
+  });
+}
+

@@ -51,3 +51,14 @@ export function styleCommands(id: string, a: string, b: string, storeDir: string
     },
   ];
 }
+
+/** A pix2pix face generator: the pix2pix-face preset makes a picture of the target say what a driver says. */
+export function pix2pixCommands(id: string, storeDir: string): NextCommand[] {
+  const preset = shellWord(presetPath('pix2pix-face.json'));
+  return [
+    {
+      label: 'a picture of the target (a frame of its video) saying what a driving video says',
+      command: `vivify render ${preset} --source <picture of the target> --driving <video of the driver> -o speaking.mp4 --set face.model=${id}${storeOption(storeDir)}`,
+    },
+  ];
+}

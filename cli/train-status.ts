@@ -15,6 +15,7 @@ export function printTrainingStatus(status: TrainingStatus, trainer: string, jso
     `  iterations: ${c.iteration} of ${c.iterations}${share}, ${formatSeconds(c.seconds)} of training${speed}`,
   ];
   if (c.a && c.b) lines.push(`  A: ${c.a.folder} (${c.a.faces}), B: ${c.b.folder} (${c.b.faces})`);
+  if (c.pairs) lines.push(`  pairs: ${c.pairs.folder} (${c.pairs.faces})`);
   if (c.loss?.first && c.loss.last) lines.push(`  loss: ${lossText(c.loss.first)} at first, ${lossText(c.loss.last)} at the last checkpoint`);
   lines.push(
     status.export

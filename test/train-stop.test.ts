@@ -151,7 +151,7 @@ describe.skipIf(skipReason !== undefined)('stopping a training (PyTorch on this 
     const render = await runCli(['render', 'presets/deepfakes-swap.json', '--driving', faceVideos.b, '-o', join(temp.path, 'default.mp4'), '--frames', ':3', '--set', 'out.preset=ultrafast', '--models-dir', store]);
     expect(render.code, render.stderr).toBe(0);
     expect(render.stderr).toBe(
-      'warning: no model is called "deepfakes"; using "deepfakes-timed", the deepfakes model trained here most recently (set the node\'s model, as --set swap.model=<id>, to choose another: vivify models list)\n',
+      'warning: no model is called "deepfakes"; using "deepfakes-timed", the deepfakes model trained here most recently (--set <node>.model=<id> on the node that reads it chooses another: vivify models list)\n',
     );
     expect(render.stdout).toContain('deepfakes-timed/deepfakes_a2b.onnx (node "swap") ran on cpu');
   }, 300_000);

@@ -1,10 +1,10 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
-import { UsageError } from '../../runtime/errors.ts';
+import { basename, join } from 'node:path';
 import type { CatalogEntry } from '../catalog.ts';
 import { sha256File } from '../store/file-hash.ts';
-import { localModelIdProblem, registerLocalModel } from '../store/local-catalog.ts';
+import { registerLocalModel } from '../store/local-catalog.ts';
+import { checkpointToImport, importedModelId } from './checkpoint-import.ts';
 import { cycleganFileName, cycleganSignature } from './cyclegan-convert.ts';
 import { convertCheckpoint, type ConversionReport } from './model-converters.ts';
 
@@ -32,15 +32,7 @@ export interface CycleganImport {
 }
 
 export async function importCycleganCheckpoint(storeDir: string, sources: string[], options: CycleganImportOptions): Promise<CycleganImport> {
-  if (sources.length !== 1) {
-    throw new UsageError(`vivify models import ${cycleganImportId} takes one checkpoint file (a generator's .pth), not ${sources.length}`);
-  }
-  const checkpoint = resolve(sources[0]!);
-  const info = await stat(checkpoint).catch(() => undefined);
-  if (!info?.isFile()) throw new UsageError(`${sources[0]}: ${info ? 'a folder; give the generator checkpoint itself (as latest_net_G.pth)' : 'no such file'}`);
-  const id = options.name ?? defaultCycleganId(checkpoint);
-  const idProblem = id === cycleganImportId ? `"${id}" is the word that asks for a conversion; choose another name` : localModelIdProblem(id);
-  if (idProblem) throw new UsageError(`${options.name === undefined ? `the model's name from ${basename(checkpoint)}` : '--name'}: ${idProblem}`);
+  const { checkpoint, id } = await checkpointToImport(cycleganImportId, sources, options.name);
 
   const work = await mkdtemp(join(tmpdir(), 'vivify-cyclegan-'));
   try {
@@ -67,10 +59,5 @@ export async function importCycleganCheckpoint(storeDir: string, sources: string
 
 /** cyclegan-<the checkpoint's file name, without its extension>, made a valid id: style_monet.pth -> cyclegan-style_monet. */
 export function defaultCycleganId(checkpoint: string): string {
-  const stem = basename(checkpoint, extname(checkpoint))
-    .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/^[^a-z0-9]+|[-.]+$/g, '');
-  if (stem.startsWith(`${cycleganImportId}-`) || stem.startsWith(`${cycleganImportId}_`)) return stem;
-  return `${cycleganImportId}-${stem || 'model'}`;
+  return importedModelId(cycleganImportId, checkpoint);
 }

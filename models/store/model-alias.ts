@@ -35,7 +35,7 @@ export function modelAliases(storeDir: string, note: (message: string) => void):
     const resolved = resolveModelAlias(storeDir, id, need);
     if (resolved !== id && !told.has(`${id}\0${resolved}`)) {
       told.add(`${id}\0${resolved}`);
-      note(`no model is called "${id}"; using "${resolved}", the ${id} model trained here most recently (set the node's model, as --set swap.model=<id>, to choose another: vivify models list)`);
+      note(`no model is called "${id}"; using "${resolved}", the ${id} model trained here most recently (--set <node>.model=<id> on the node that reads it chooses another: vivify models list)`);
     }
     return resolved;
   };

@@ -116,10 +116,16 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    return run_conversion(args.threads, lambda: convert(args.checkpoint, args.out, args.reference))
+
+
+def run_conversion(threads, conversion):
+    """Runs a conversion (this one, pix2pix_import.py's) on `threads` CPU threads: its result is the last JSON line;
+    a checkpoint that does not fit is one `error` line and exit status 2."""
+    if threads:
+        torch.set_num_threads(threads)
     try:
-        emit(convert(args.checkpoint, args.out, args.reference))
+        emit(conversion())
         return 0
     except CheckpointProblem as problem:
         emit({'type': 'error', 'message': str(problem)})

@@ -133,8 +133,9 @@ def init_weights(network, gain=0.02, generator=None):
 # ---------------------------------------------------------------------------------------------------------------------
 # The authors' checkpoints
 
-def read_state_dict(path):
-    """The tensors of a checkpoint file, without running any code it may carry (weights_only: a plain state dict)."""
+def read_state_dict(path, kind='a CycleGAN generator checkpoint'):
+    """The tensors of a checkpoint file, without running any code it may carry (weights_only: a plain state dict).
+    `kind` names what it should be, for the sentence that refuses it."""
     try:
         data = torch.load(path, map_location='cpu', weights_only=True)
     except FileNotFoundError:
@@ -153,7 +154,7 @@ def read_state_dict(path):
                 data = data[key]
                 break
     if not isinstance(data, dict) or not data or not all(torch.is_tensor(value) for value in data.values()):
-        raise CheckpointProblem(f'{path} holds no state dict of tensors (a CycleGAN generator checkpoint is one, as latest_net_G.pth)')
+        raise CheckpointProblem(f'{path} holds no state dict of tensors ({kind} is one, as latest_net_G.pth)')
     return data
 
 
@@ -215,6 +216,24 @@ def natural_key(key):
     return [int(part) if part.isdigit() else part for part in key.split('.')]
 
 
+def check_state(path, state, expected, kind, layout, shapes):
+    """Refuses a state dict without exactly the keys and shapes of `expected` (a network's own state dict): one
+    CheckpointProblem naming the keys missing and not expected, or the shapes that differ."""
+    missing = [key for key in expected if key not in state]
+    unexpected = [key for key in state if key not in expected]
+    if missing or unexpected:
+        parts = []
+        if missing:
+            parts.append(f'{plural(len(missing), "key")} missing ({key_list(missing)})')
+        if unexpected:
+            parts.append(f'{plural(len(unexpected), "key")} not expected ({key_list(unexpected)})')
+        raise CheckpointProblem(f'{path} is not {kind} {layout}: {" and ".join(parts)}')
+    wrong = [f'{key} is {list(state[key].shape)}, not {list(value.shape)}' for key, value in expected.items() if state[key].shape != value.shape]
+    if wrong:
+        more = f' and {len(wrong) - 4} more' if len(wrong) > 4 else ''
+        raise CheckpointProblem(f'{path} has the key layout of {kind}, but not its shapes ({shapes}): {"; ".join(wrong[:4])}{more}')
+
+
 def load_published_generator(path):
     """A ResnetGenerator with a published checkpoint's weights, in eval mode, and the keys that were ignored.
 
@@ -228,22 +247,7 @@ def load_published_generator(path):
     for key in ignored:
         del state[key]
     generator = ResnetGenerator(n_blocks=n_blocks)
-    expected = generator.state_dict()
-    missing = [key for key in expected if key not in state]
-    unexpected = [key for key in state if key not in expected]
-    if missing or unexpected:
-        parts = []
-        if missing:
-            parts.append(f'{plural(len(missing), "key")} missing ({key_list(missing)})')
-        if unexpected:
-            parts.append(f'{plural(len(unexpected), "key")} not expected ({key_list(unexpected)})')
-        raise CheckpointProblem(
-            f'{path} is not a CycleGAN ResNet generator with the authors\' key layout (ngf 64, {n_blocks} residual blocks, '
-            f'instance norm): {" and ".join(parts)}')
-    wrong = [f'{key} is {list(state[key].shape)}, not {list(value.shape)}' for key, value in expected.items() if state[key].shape != value.shape]
-    if wrong:
-        more = f' and {len(wrong) - 4} more' if len(wrong) > 4 else ''
-        raise CheckpointProblem(f'{path} has the key layout of a CycleGAN ResNet generator, but not its shapes (ngf 64, 3 colour channels): '
-                                f'{"; ".join(wrong[:4])}{more}')
+    check_state(path, state, generator.state_dict(), 'a CycleGAN ResNet generator',
+                f'with the authors\' key layout (ngf 64, {n_blocks} residual blocks, instance norm)', 'ngf 64, 3 colour channels')
     generator.load_state_dict({key: value.float() for key, value in state.items()})
     return generator.eval(), ignored

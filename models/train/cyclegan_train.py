@@ -23,12 +23,11 @@ talks to `vivify train cyclegan` through JSON lines on stdout.
 import copy
 import os
 import sys
-import time
 import warnings
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 # deepfakes sets OMP_WAIT_POLICY=PASSIVE before it imports torch: import it first.
-from deepfakes import (LEGACY_EXPORTER, StopFlag, UsageProblem, device_name, emit, face_files,  # noqa: E402
+from deepfakes import (LEGACY_EXPORTER, IterationLog, StopFlag, UsageProblem, device_name, emit, face_files,  # noqa: E402
                        finish_training, parse_training_arguments, read_png, restore_random_state, run_trainer, parameter_count, save_checkpoint,
                        start_training, to_channels, to_rgb, training_arguments, write_json, write_png)
 
@@ -134,6 +133,15 @@ def learning_rate(base, iteration, iterations):
     if iteration < half:
         return base
     return base * max(0.0, (iterations - iteration) / max(1, iterations - half))
+
+
+def schedule(optimizers, base, iteration, iterations):
+    """Sets every optimizer's rate for this iteration (learning_rate) and returns it."""
+    rate = learning_rate(base, iteration, iterations)
+    for optimizer in optimizers:
+        for group in optimizer.param_groups:
+            group['lr'] = rate
+    return rate
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -256,16 +264,13 @@ def run(args):
         net.train()
     g_ab, g_ba, d_a, d_b = nets['g_ab'], nets['g_ba'], nets['d_a'], nets['d_b']
     discriminators = list(d_a.parameters()) + list(d_b.parameters())
-    window = dict.fromkeys(LOSS_KEYS, 0.0)
-    count = 0
-    last_emit, last_iteration = time.monotonic(), record['iteration']
-    started = time.monotonic()
-    seconds_before = record['seconds']
+    log = IterationLog(args, record, iterations, LOSS_KEYS)
+
+    def preview():
+        return write_preview(args.out, record['iteration'], nets, preview_a, preview_b, device)
+
     while record['iteration'] < iterations and not stop.requested:
-        rate = learning_rate(lr, record['iteration'], iterations)
-        for optimizer in (optimizer_g, optimizer_d):
-            for group in optimizer.param_groups:
-                group['lr'] = rate
+        rate = schedule((optimizer_g, optimizer_d), lr, record['iteration'], iterations)
         real_a = random_batch(pictures_a, batch, size, generator, device)
         real_b = random_batch(pictures_b, batch, size, generator, device)
 
@@ -290,39 +295,15 @@ def run(args):
         (loss_d_a + loss_d_b).backward()
         optimizer_d.step()
 
-        record['iteration'] += 1
-        record['seconds'] = seconds_before + time.monotonic() - started
-        i = record['iteration']
-        for key, value in zip(LOSS_KEYS, (loss_g, loss_d_a, loss_d_b, cycle, identity)):
-            window[key] += float(value)
-        count += 1
-        stop.check_deadline()
+        log.done(dict(zip(LOSS_KEYS, (loss_g, loss_d_a, loss_d_b, cycle, identity))), stop, preview, snapshot, lr=rate)
 
-        now = time.monotonic()
-        if i % args.progress_every == 0 or i == iterations or now - last_emit >= 2 or stop.requested:
-            losses = {key: window[key] / count for key in LOSS_KEYS}
-            if record['loss']['first'] is None:
-                record['loss']['first'] = losses
-            record['loss']['last'] = losses
-            emit({'type': 'progress', 'iteration': i, 'iterations': iterations, 'lr': rate,
-                  **{f'loss_{key}': round(value, 6) for key, value in losses.items()},
-                  'it_per_s': round((i - last_iteration) / max(now - last_emit, 1e-9), 3)})
-            window = dict.fromkeys(LOSS_KEYS, 0.0)
-            count = 0
-            last_emit, last_iteration = now, i
-        if args.preview_every and i % args.preview_every == 0:
-            emit({'type': 'preview', 'iteration': i, 'path': write_preview(args.out, i, nets, preview_a, preview_b, device)})
-        if args.checkpoint_every and i % args.checkpoint_every == 0 and i < iterations:
-            emit({'type': 'checkpoint', 'iteration': i, 'path': save_checkpoint(args.out, snapshot())})
-
-    return finish_training(args.out, record, iterations, stop, lambda: save_checkpoint(args.out, snapshot()),
-                           lambda: write_preview(args.out, record['iteration'], nets, preview_a, preview_b, device),
+    return finish_training(args.out, record, iterations, stop, lambda: save_checkpoint(args.out, snapshot()), preview,
                            lambda: export(args.out, nets, meta()))
 
 
 def main(argv):
     parser = training_arguments('Train a CycleGAN (two generators, two PatchGAN discriminators) on two folders of PNG pictures and export both directions to ONNX.',
-                                'folder of domain A\'s pictures (.png; vivify extract crops or video frames)', 'folder of domain B\'s pictures (.png)',
+                                {'--a': 'folder of domain A\'s pictures (.png; vivify extract crops or video frames)', '--b': 'folder of domain B\'s pictures (.png)'},
                                 'crop size in pixels, a multiple of 4 (default: the preset\'s)',
                                 'pictures of each domain per iteration (default: the preset\'s)', 'Adam learning rate (default 2e-4)', PRESETS)
     return run_trainer(run, parse_training_arguments(parser, argv))

@@ -15,7 +15,6 @@ on stderr is for people.
 
 import argparse
 import copy
-import inspect
 import json
 import math
 import os
@@ -33,11 +32,13 @@ import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from PIL import Image, UnidentifiedImageError  # noqa: E402
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from onnx_export import LEGACY_EXPORTER, OPSET, atomic_write, export_checked, write_json  # noqa: E402,F401 (the other trainers import them from here)
+
 FORMAT = 'vivify.deepfakes'
 # ONNX names: a graph cannot use one name for an input and an output, so the aligned crop goes in as "crop".
 INPUT_NAME = 'crop'
 OUTPUT_NAMES = ['face', 'mask']
-OPSET = 17
 CHECKPOINT = 'checkpoint.pt'
 PREVIEW_COLUMNS = 6
 
@@ -88,14 +89,6 @@ def read_png(path):
 def write_png(path, image):
     """A uint8 RGB array [H, W, 3] as a PNG."""
     atomic_write(path, lambda file: Image.fromarray(np.ascontiguousarray(image), 'RGB').save(file, format='PNG'))
-
-
-def atomic_write(path, write):
-    """Writes through a temporary file and a rename: a stop at any moment leaves the old file or the new one."""
-    temporary = f'{path}.{os.getpid()}.tmp'
-    with open(temporary, 'wb') as file:
-        write(file)
-    os.replace(temporary, path)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -311,7 +304,7 @@ def save_checkpoint(out, state):
     """The whole state, written whole (a stop midway leaves the last one), and a JSON summary beside it for the CLI."""
     path = os.path.join(out, CHECKPOINT)
     atomic_write(path, lambda file: torch.save(state, file))
-    keys = ('preset', 'size', 'iteration', 'iterations', 'batch', 'lr', 'seconds', 'a', 'b', 'alignment', 'loss')
+    keys = ('preset', 'size', 'iteration', 'iterations', 'batch', 'lr', 'seconds', 'a', 'b', 'pairs', 'alignment', 'loss')
     write_json(os.path.join(out, 'checkpoint.json'), {key: state[key] for key in keys if key in state})
     return path
 
@@ -351,38 +344,9 @@ def export(out, model, meta):
     cpu = copy.deepcopy(model).cpu().eval()
     directions = {'deepfakes_a2b.onnx': cpu.decoder_b, 'deepfakes_b2a.onnx': cpu.decoder_a}
     sample = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(1234))
-    check_folder = os.path.join(out, 'export-check')
-    os.makedirs(check_folder, exist_ok=True)
-    sample.numpy().astype('<f4').tofile(os.path.join(check_folder, 'input.f32'))
-    check = {'format': 'vivify.deepfakes-export-check', 'version': 1,
-             'input': {'name': INPUT_NAME, 'file': 'export-check/input.f32', 'shape': list(sample.shape)}, 'models': []}
-    for file, decoder in directions.items():
-        swap = Swap(cpu.encoder, decoder).eval()
-        path = os.path.join(out, file)
-        temporary = f'{path}.{os.getpid()}.tmp'
-        with torch.no_grad():
-            torch.onnx.export(swap, sample, temporary, input_names=[INPUT_NAME], output_names=OUTPUT_NAMES, opset_version=OPSET,
-                              do_constant_folding=True, **LEGACY_EXPORTER)
-            os.replace(temporary, path)
-            outputs = swap(sample)
-        stem = file[:-len('.onnx')]
-        entry = {'file': file, 'outputs': []}
-        for name, tensor in zip(OUTPUT_NAMES, outputs):
-            relative = f'export-check/{stem}.{name}.f32'
-            tensor.numpy().astype('<f4').tofile(os.path.join(out, relative))
-            entry['outputs'].append({'name': name, 'file': relative, 'shape': list(tensor.shape)})
-        check['models'].append(entry)
-    write_json(os.path.join(out, 'export-check.json'), check)
+    export_checked(out, sample, INPUT_NAME, [(file, Swap(cpu.encoder, decoder).eval(), OUTPUT_NAMES) for file, decoder in directions.items()])
     write_json(os.path.join(out, 'deepfakes.json'), meta)
     return list(directions)
-
-
-# Newer PyTorch exports through dynamo by default, which needs onnxscript; the TorchScript exporter needs nothing more.
-LEGACY_EXPORTER = {'dynamo': False} if 'dynamo' in inspect.signature(torch.onnx.export).parameters else {}
-
-
-def write_json(path, value):
-    atomic_write(path, lambda file: file.write((json.dumps(value, indent=2, ensure_ascii=False) + '\n').encode()))
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -419,9 +383,10 @@ def device_name(device):
     return f'cpu ({torch.get_num_threads()} threads)'
 
 
-def start_training(args, presets, size_step, things):
+def start_training(args, presets, size_step, things, sides=('a', 'b')):
     """What every trainer settles first: the device, and the run's settings from the checkpoint (--resume,
-    --export-only; the command line may not contradict it) or from the preset and the command line."""
+    --export-only; the command line may not contradict it) or from the preset and the command line. `sides` names
+    the data options (--a and --b for the two-sided trainers): their folders come back in that order."""
     device = torch.device('cuda' if torch.cuda.is_available() and not args.cpu else 'cpu')
     cores = len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else (os.cpu_count() or 1)
     torch.set_num_threads(args.threads or (cores if device.type == 'cpu' else min(4, cores)))
@@ -436,19 +401,20 @@ def start_training(args, presets, size_step, things):
             given = getattr(args, option)
             if given is not None and given != recorded:
                 raise UsageProblem(f'the checkpoint in {args.out} was trained with --{option} {recorded}; leave --{option} out to continue it, or train into another folder')
-        folders = (args.a or state['a']['folder'], args.b or state['b']['folder'])
+        folders = tuple(getattr(args, side) or state[side]['folder'] for side in sides)
         iterations = args.iters if args.iters is not None else state['iterations']
         batch, lr = args.batch or state['batch'], state['lr']
     else:
         if os.path.isfile(os.path.join(args.out, CHECKPOINT)):
             raise UsageProblem(f'{args.out} already holds a training; --resume continues it, or train into another folder')
-        if not args.a or not args.b:
-            raise UsageProblem(f'--a and --b name the two folders of {things} to train on')
+        if not all(getattr(args, side) for side in sides):
+            named = ' and '.join(f'--{side}' for side in sides)
+            raise UsageProblem(f'{named} {"names the folder" if len(sides) == 1 else "name the two folders"} of {things} to train on')
         preset = args.preset or 'small'
         config = dict(presets[preset], preset=preset)
         if args.size is not None:
             config['size'] = args.size
-        folders = (args.a, args.b)
+        folders = tuple(getattr(args, side) for side in sides)
         iterations = args.iters if args.iters is not None else config['iterations']
         batch, lr = args.batch or config['batch'], args.lr or config['lr']
     size = config['size']
@@ -459,7 +425,7 @@ def start_training(args, presets, size_step, things):
         'iteration': state['iteration'] if state else 0, 'iterations': iterations,
         'seconds': state['seconds'] if state else 0.0,
         'loss': state['loss'] if state else {'first': None, 'last': None},
-        'a': state['a'] if state else None, 'b': state['b'] if state else None,
+        **{side: state[side] if state else None for side in sides},
     }
     return device, state, config, folders, record
 
@@ -574,6 +540,45 @@ def run(args):
                            lambda: export(args.out, model, meta()))
 
 
+class IterationLog:
+    """What a GAN trainer (cyclegan_train.py, pix2pix_train.py) does after each iteration: the record's count and
+    time, its losses averaged between progress lines (`loss_<key>`; the first and last kept in the record for --status
+    and the registration), and the preview and checkpoint every so many iterations."""
+
+    def __init__(self, args, record, iterations, keys):
+        self.args, self.record, self.iterations, self.keys = args, record, iterations, keys
+        self.window, self.count = dict.fromkeys(keys, 0.0), 0
+        self.last_emit, self.last_iteration = time.monotonic(), record['iteration']
+        self.started, self.seconds_before = time.monotonic(), record['seconds']
+
+    def done(self, losses, stop, preview, snapshot, **fields):
+        """One iteration done: `losses` by key (tensors or floats); `fields` lead the progress line (the rate)."""
+        args, record = self.args, self.record
+        record['iteration'] += 1
+        record['seconds'] = self.seconds_before + time.monotonic() - self.started
+        i = record['iteration']
+        for key in self.keys:
+            self.window[key] += float(losses[key])
+        self.count += 1
+        stop.check_deadline()
+
+        now = time.monotonic()
+        if i % args.progress_every == 0 or i == self.iterations or now - self.last_emit >= 2 or stop.requested:
+            averaged = {key: self.window[key] / self.count for key in self.keys}
+            if record['loss']['first'] is None:
+                record['loss']['first'] = averaged
+            record['loss']['last'] = averaged
+            emit({'type': 'progress', 'iteration': i, 'iterations': self.iterations, **fields,
+                  **{f'loss_{key}': round(value, 6) for key, value in averaged.items()},
+                  'it_per_s': round((i - self.last_iteration) / max(now - self.last_emit, 1e-9), 3)})
+            self.window, self.count = dict.fromkeys(self.keys, 0.0), 0
+            self.last_emit, self.last_iteration = now, i
+        if args.preview_every and i % args.preview_every == 0:
+            emit({'type': 'preview', 'iteration': i, 'path': preview()})
+        if args.checkpoint_every and i % args.checkpoint_every == 0 and i < self.iterations:
+            emit({'type': 'checkpoint', 'iteration': i, 'path': save_checkpoint(args.out, snapshot())})
+
+
 def finish_training(out, record, iterations, stop, save, preview, export_now):
     """The end of a run, for every trainer: a checkpoint, a last preview and the export, also when stopped early
     (Ctrl-C, --stop-after): the model as it stands is what the user wants then. Only a model that never trained
@@ -592,11 +597,12 @@ def finish_training(out, record, iterations, stop, save, preview, export_now):
     return 0
 
 
-def training_arguments(description, a_help, b_help, size_help, batch_help, lr_help, presets):
-    """The command line every trainer takes; each names its own data, sizes and learning rate."""
+def training_arguments(description, data, size_help, batch_help, lr_help, presets):
+    """The command line every trainer takes; each names its own data ({option: help}, as {'--a': ..., '--b': ...}),
+    sizes and learning rate."""
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument('--a', help=a_help)
-    parser.add_argument('--b', help=b_help)
+    for option, help_text in data.items():
+        parser.add_argument(option, help=help_text)
     parser.add_argument('--out', required=True, help='the model folder: checkpoints, previews, the ONNX exports')
     parser.add_argument('--preset', choices=sorted(presets), help='model size (default small)')
     parser.add_argument('--size', type=int, help=size_help)
@@ -642,7 +648,7 @@ def run_trainer(run, args):
 
 def main(argv):
     parser = training_arguments('Train a DeepFakes model (shared encoder, one decoder per person) and export it to ONNX.',
-                                'folder of person A\'s aligned faces (vivify extract)', 'folder of person B\'s aligned faces',
+                                {'--a': 'folder of person A\'s aligned faces (vivify extract)', '--b': 'folder of person B\'s aligned faces'},
                                 'face size in pixels, a multiple of 16 (default: the preset\'s)',
                                 'faces of each person per iteration (default: the preset\'s)',
                                 'Adam learning rate (default: the preset\'s)', PRESETS)

@@ -6,6 +6,7 @@ import { trainerEvent, type TrainerEvent } from './trainer-events.ts';
 
 export const deepfakesScript = fileURLToPath(new URL('./deepfakes.py', import.meta.url));
 export const cycleganTrainScript = fileURLToPath(new URL('./cyclegan_train.py', import.meta.url));
+export const pix2pixTrainScript = fileURLToPath(new URL('./pix2pix_train.py', import.meta.url));
 
 /** Which trainer runs and what its JSON lines look like (default: DeepFakes). */
 export interface TrainerScript<E> {

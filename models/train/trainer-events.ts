@@ -1,24 +1,26 @@
 import { z } from 'zod';
 
-/** The JSON lines models/train/deepfakes.py prints on stdout, one event each. */
+/** The JSON lines the trainers (models/train/*.py) print on stdout, one event each. */
 
 const faceFolder = z.object({ folder: z.string(), faces: z.int() });
 
-const startEvent = z.object({
-    type: z.literal('start'),
-    iteration: z.int(),
-    iterations: z.int(),
-    preset: z.string(),
-    size: z.int(),
-    batch: z.int(),
-    device: z.string(),
-    parameters: z.int(),
-    resumed: z.boolean(),
-    /** Where the preview grids go, and every how many iterations (0: only at the end). */
-    previews: z.string().optional(),
-    preview_every: z.int().optional(),
-    faces: z.object({ a: z.int(), b: z.int() }),
-  });
+/** What every trainer's `start` says, besides how many faces it trains on. */
+const startFields = {
+  type: z.literal('start'),
+  iteration: z.int(),
+  iterations: z.int(),
+  preset: z.string(),
+  size: z.int(),
+  batch: z.int(),
+  device: z.string(),
+  parameters: z.int(),
+  resumed: z.boolean(),
+  /** Where the preview grids go, and every how many iterations (0: only at the end). */
+  previews: z.string().optional(),
+  preview_every: z.int().optional(),
+};
+
+const startEvent = z.object({ ...startFields, faces: z.object({ a: z.int(), b: z.int() }) });
 
 /** The events every trainer prints besides `start` and `progress`. */
 const commonEvents = [
@@ -116,3 +118,48 @@ export const cycleganMetadata = z.object({
   parameters: z.int(),
 });
 export type CycleganMetadata = z.infer<typeof cycleganMetadata>;
+
+/** The JSON lines models/train/pix2pix_train.py prints: one target, L1 and the GAN's losses in `progress`. */
+export const pix2pixTrainerEvent = z.discriminatedUnion('type', [
+  z.object({ ...startFields, faces: z.object({ target: z.int() }), scales: z.int() }),
+  z.object({
+    type: z.literal('progress'),
+    iteration: z.int(),
+    iterations: z.int(),
+    lr: z.number(),
+    /** The mean absolute difference from the real face, RGB in 0..1. */
+    loss_L1: z.number(),
+    loss_G_GAN: z.number(),
+    /** pix2pixHD's feature matching (0 with one discriminator scale). */
+    loss_G_feat: z.number(),
+    loss_D: z.number(),
+    it_per_s: z.number(),
+  }),
+  ...commonEvents,
+]);
+export type Pix2pixTrainerEvent = z.infer<typeof pix2pixTrainerEvent>;
+
+const pix2pixLosses = z.object({ L1: z.number(), G_GAN: z.number(), G_feat: z.number(), D: z.number() });
+export type Pix2pixLosses = z.infer<typeof pix2pixLosses>;
+
+/** The metadata pix2pix_train.py exports beside pix2pix.onnx (pix2pix.json), what the pix2pix-face node reads. */
+export const pix2pixMetadata = z.object({
+  format: z.literal('vivify.pix2pix'),
+  version: z.literal(1),
+  size: z.int(),
+  preset: z.string(),
+  ngf: z.int(),
+  downs: z.int(),
+  ndf: z.int(),
+  scales: z.int(),
+  alignment: z.string().nullable(),
+  iterations: z.int(),
+  seconds: z.number(),
+  device: z.string(),
+  pairs: faceFolder,
+  loss: z.object({ first: pix2pixLosses.nullable(), last: pix2pixLosses.nullable() }),
+  input: z.string(),
+  output: z.string(),
+  parameters: z.int(),
+});
+export type Pix2pixMetadata = z.infer<typeof pix2pixMetadata>;

@@ -41,8 +41,10 @@ const checkpointSummary = z.object({
   iterations: z.int(),
   batch: z.int(),
   seconds: z.number(),
-  a: z.object({ folder: z.string(), faces: z.int() }).nullable(),
-  b: z.object({ folder: z.string(), faces: z.int() }).nullable(),
+  /** The two-sided trainers' folders (deepfakes, cyclegan); pix2pix's one folder of training pairs. */
+  a: z.object({ folder: z.string(), faces: z.int() }).nullable().optional(),
+  b: z.object({ folder: z.string(), faces: z.int() }).nullable().optional(),
+  pairs: z.object({ folder: z.string(), faces: z.int() }).nullable().optional(),
   /** The first and last losses (written by trainers since --status; older checkpoints lack them). */
   loss: z
     .object({ first: z.record(z.string(), z.number()).nullable(), last: z.record(z.string(), z.number()).nullable() })

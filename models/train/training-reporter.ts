@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { ExportCheck } from './export-check.ts';
-import type { CycleganTrainerEvent, TrainerEvent, TrainerEventOf } from './trainer-events.ts';
+import type { CycleganTrainerEvent, Pix2pixLosses, Pix2pixTrainerEvent, TrainerEvent, TrainerEventOf } from './trainer-events.ts';
 
 /** What `vivify train` shows: a progress bar on a terminal, plain lines on a pipe, JSON lines with --json. */
 export interface TrainingReporter<E = TrainerEvent, L = { a: number; b: number }> {
@@ -188,5 +188,23 @@ export function terminalCycleganReporter(): TrainingReporter<CycleganTrainerEven
       `iteration ${event.iteration}/${event.iterations}: G ${event.loss_G.toFixed(3)}, cycle ${event.loss_cycle.toFixed(3)}, identity ${event.loss_identity.toFixed(3)}, D_A ${event.loss_D_A.toFixed(3)}, D_B ${event.loss_D_B.toFixed(3)}, ${event.it_per_s.toFixed(2)} it/s`,
     lossText: (first, last) => `; cycle loss ${first.cycle.toFixed(3)} → ${last.cycle.toFixed(3)}`,
     registeredLines: (model) => [`Registered "${model.id}" in the model store: ${model.folder} (generator.onnx A→B, generator_b2a.onnx B→A)`, 'Style a video with it:'],
+  });
+}
+
+/** `vivify train pix2pix` on a terminal: a bar with L1 (what the generator draws against the real face) and the GAN's losses. */
+export function terminalPix2pixReporter(): TrainingReporter<Pix2pixTrainerEvent, Pix2pixLosses> {
+  return terminalReporter<Pix2pixTrainerEvent, Pix2pixLosses>({
+    format: 'Training |{bar}| {value}/{total} it | L1 {l1} G {g} D {d} | {speed} it/s | ETA {eta_formatted}',
+    empty: { l1: '-', g: '-', d: '-', speed: '-' },
+    startLine: (event) =>
+      `Training pix2pix (preset ${event.preset}, ${event.size} px, ${(event.parameters / 1e6).toFixed(2)}M generator parameters, ` +
+      `${event.scales === 1 ? 'one PatchGAN' : `${event.scales}-scale PatchGAN with feature matching`}, batch ${event.batch}) on ${event.device}: ` +
+      `${event.faces.target} sketch and face pairs of the target, ${event.iterations} iterations${resumedAt(event)}`,
+    payload: (event) => ({ l1: event.loss_L1.toFixed(4), g: event.loss_G_GAN.toFixed(3), d: event.loss_D.toFixed(3), speed: event.it_per_s.toFixed(2) }),
+    plainLine: (event) =>
+      `iteration ${event.iteration}/${event.iterations}: L1 ${event.loss_L1.toFixed(4)}, G ${event.loss_G_GAN.toFixed(3)}` +
+      `${event.loss_G_feat > 0 ? `, features ${event.loss_G_feat.toFixed(3)}` : ''}, D ${event.loss_D.toFixed(3)}, ${event.it_per_s.toFixed(2)} it/s`,
+    lossText: (first, last) => `; L1 ${first.L1.toFixed(4)} → ${last.L1.toFixed(4)}`,
+    registeredLines: (model) => [`Registered "${model.id}" in the model store: ${model.folder} (pix2pix.onnx: sketch in, face out)`, 'Make the target speak with it:'],
   });
 }
