@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { UsageError, messageOf } from '../../runtime/errors.ts';
 import { isModelFileName, isModelId } from '../../models/catalog.ts';
-import { findModelProblem, loadCatalog, modelProblem, resolveModelsDir } from '../../models/store/index.ts';
+import { findModelProblem, loadCatalog, modelProblem, resolveModelAlias, resolveModelsDir } from '../../models/store/index.ts';
 import { importUploadedModel } from './model-upload.ts';
 
 /**
@@ -42,7 +42,9 @@ async function serveModelStore(request: IncomingMessage, response: ServerRespons
     const query = new URL(request.url ?? '', 'http://localhost').searchParams;
     const model = query.get('model') ?? '';
     if (!isModelId(model)) return answer(response, 400, `"${model}" is not a model id`);
-    return json(response, { problem: (await findModelProblem(folder, model, query.get('task') ?? undefined)) ?? null }, request.method === 'HEAD');
+    const task = query.get('task') ?? undefined;
+    // A family's default id ("deepfakes", "pix2pix") stands for its newest model here, as in a CLI render.
+    return json(response, { problem: (await findModelProblem(folder, resolveModelAlias(folder, model, { task }), task)) ?? null }, request.method === 'HEAD');
   }
   if (rest === 'index.json') {
     // The store's own sentence for each catalog model that cannot be used: the editor says what the CLI says.
@@ -55,7 +57,7 @@ async function serveModelStore(request: IncomingMessage, response: ServerRespons
   }
   const [id, file, ...more] = rest.split('/');
   if (!id || !file || more.length || !isModelId(id) || !isModelFileName(file)) return answer(response, 404, 'no such model file');
-  const fullPath = join(folder, id, file);
+  const fullPath = join(folder, resolveModelAlias(folder, id, { file }), file);
   const info = await stat(fullPath).catch(() => undefined);
   if (!info?.isFile()) return answer(response, 404, `${id}/${file} is not in the model store (${folder}): \`vivify models list\` shows what is`);
   response.setHeader('Content-Type', 'application/octet-stream');

@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../../runtime/errors.ts';
 import { catalogEntry, isModelFileName, isModelId } from '../../models/catalog.ts';
 import { importCycleganCheckpoint } from '../../models/convert/cyclegan-import.ts';
+import { importPix2pixCheckpoint, pix2pixImportId } from '../../models/convert/pix2pix-import.ts';
 import { formatBytes } from '../../models/store/byte-size.ts';
 import { findModelProblem, importModel, loadCatalog, modelFolder } from '../../models/store/index.ts';
 
@@ -15,7 +16,8 @@ import { findModelProblem, importModel, loadCatalog, modelFolder } from '../../m
  * as `vivify models import`, with the same checks and the same sentences: an .onnx file of a catalog model by its
  * file name (signature, published hash), a CycleGAN checkpoint converted with PyTorch on this machine, for a catalog
  * style as `vivify models import cyclegan-vangogh <checkpoint>` does, for any other id as
- * `vivify models import cyclegan <checkpoint> --name <id>` does.
+ * `vivify models import cyclegan <checkpoint> --name <id>` does, and a pix2pix U-Net checkpoint for a pix2pix-face
+ * node as `vivify models import pix2pix <checkpoint> --name <id>` does.
  */
 
 /** Node's readFile, which the import checks with, reads at most 2 GiB; a model file is far smaller. */
@@ -40,8 +42,10 @@ export async function importUploadedModel(storeDir: string, upload: ModelUpload)
   if (upload.size !== undefined && upload.size > uploadLimit) throw new UsageError(`${fileName}: ${formatBytes(upload.size)} is more than a model file may be (${formatBytes(uploadLimit)})`);
   const catalog = loadCatalog(storeDir);
   const entry = catalogEntry(model, catalog);
-  const convertStyle = !entry && task === 'style' && !fileName.toLowerCase().endsWith('.onnx');
-  if (!entry && !convertStyle) {
+  const checkpoint = !entry && !fileName.toLowerCase().endsWith('.onnx');
+  const convertStyle = checkpoint && task === 'style';
+  const convertPix2pix = checkpoint && task === 'pix2pix';
+  if (!entry && !convertStyle && !convertPix2pix) {
     // Nothing to check the file against: the answer is how such a model is made, as a render says.
     const problem = await findModelProblem(storeDir, model, task);
     throw new UsageError(`${fileName} cannot be imported: ${problem?.message ?? `"${model}" is already installed`}`);
@@ -60,6 +64,11 @@ export async function importUploadedModel(storeDir: string, upload: ModelUpload)
         ...(file ? [`${file.name}: registered, ${formatBytes(file.size ?? 0)}, sha256 ${file.sha256 ?? ''}`] : []),
         `"${made.id}" is installed in ${modelFolder(storeDir, made.id)}`,
       ];
+    }
+    if (convertPix2pix) {
+      // The node's default "pix2pix" stands for the newest pix2pix-* model: the checkpoint gets an id of that family.
+      const { entry: made, summary } = await importPix2pixCheckpoint(storeDir, [path], { name: model === pix2pixImportId ? undefined : model });
+      return [summary, `"${made.id}" is installed in ${modelFolder(storeDir, made.id)}`];
     }
     const result = await importModel(storeDir, entry!, [path]);
     if (result.problems.length > 0) {

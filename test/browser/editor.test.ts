@@ -13,6 +13,8 @@ import { hasSharedMedia, makeTempDir, probeFile, psnr, repoRoot, runCli, sharedM
 import { liveportraitStandins, standinsUnavailable } from '../../support/liveportrait-standins.ts';
 import { builtInNodes } from '../../nodes/index.ts';
 import { hasChromium, launchChromium } from '../../support/chromium.ts';
+import { torchMissing } from '../../support/python-torch.ts';
+import { saveAuthorsCheckpoints } from '../support/pix2pix-authors.ts';
 
 interface EditorHooks {
   document(): GraphDocument;
@@ -877,4 +879,34 @@ describe.skipIf(!hasChromium)('missing models in Chromium', () => {
     await page.screenshot({ path: join(repoRoot, 'test', 'output', shot) });
     await page.close();
   }, 120_000);
+  it.skipIf(torchMissing !== undefined)("takes the authors' generator checkpoint dropped on the pix2pix-face graph into the store, as models import does; the mark clears", async () => {
+    const work = await makeTempDir();
+    try {
+      saveAuthorsCheckpoints(work.path);
+      const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+      await page.goto(`${server.url}?provider=wasm`);
+      await page.waitForFunction(() => (window as unknown as { vivifyEditor?: unknown }).vivifyEditor !== undefined, undefined, { timeout: 30_000 });
+      await page.selectOption('[data-testid=presets]', 'pix2pix-face');
+      type Badges = Record<string, { text: string }>;
+      await page.waitForFunction(() => (window as unknown as { vivifyEditor: { modelBadges(): Badges } }).vivifyEditor.modelBadges().face !== undefined, undefined, { timeout: 30_000 });
+      const bytes = (await readFile(join(work.path, 'latest_net_G.pth'))).toString('base64');
+      const transfer = await page.evaluateHandle((data) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([Uint8Array.from(atob(data), (c) => c.charCodeAt(0))], 'latest_net_G.pth'));
+        return transfer;
+      }, bytes);
+      // Dropped on the graph, not on a node: the one node that lacks its model takes it.
+      await page.dispatchEvent('[data-testid=graph-canvas]', 'drop', { dataTransfer: transfer });
+      const cleared = page.waitForFunction(() => (window as unknown as { vivifyEditor: { modelBadges(): Badges } }).vivifyEditor.modelBadges().face === undefined, undefined, { timeout: 90_000 });
+      await cleared.catch(async (error: unknown) => {
+        throw new Error(`the mark stayed; the status line says: ${await page.textContent("[data-testid=status-message]")}`, { cause: error });
+      });
+      expect(await page.textContent('[data-testid=status-message]')).toContain('"pix2pix-latest_net_g" is installed in');
+      const listed = await runCli(['models', 'verify', 'pix2pix-latest_net_g'], { env: { ...process.env, VIVIFY_MODELS_DIR: store.path } });
+      expect(listed.code, listed.stderr).toBe(0);
+      await page.close();
+    } finally {
+      await work.remove();
+    }
+  }, 150_000);
 });
