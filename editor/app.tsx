@@ -255,16 +255,19 @@ export function App(props: AppProps) {
               <input type="checkbox" checked={session.overlay()} onChange={(e) => session.setOverlay(e.currentTarget.checked)} data-testid="overlay" /> landmarks
             </label>
             <span data-testid="frame-label">
-              {session.previewing() ? `frame ${session.progress().frame}/${session.progress().total}` : `frame ${session.shownFrame()}`} · {session.progress().fps.toFixed(1)} fps
-              {session.previewing() ? eta(session.progress().etaSeconds) : ''} · {host.executionProvider}
-              <Show when={session.working().length > 0}>
-                {' '}· <span data-testid="working">running {session.working().join(', ')}</span>
-              </Show>
-              <Show when={session.liveLatencyMs() !== undefined}>
-                {' '}· <span data-testid="mic-latency" title="from the microphone's sound to the frame that shows it">microphone → frame {Math.round(session.liveLatencyMs()!)} ms</span>
-              </Show>
-              <Show when={session.refreshMs() !== undefined}>
-                {' '}· <span data-testid="refresh-ms">redrawn in {Math.round(session.refreshMs()!)} ms</span>
+              {/* Nothing to tell of a frame once the viewer is empty (another graph opened, a preview failed). */}
+              <Show when={session.previewing() || session.framesMade() > 0}>
+                {session.previewing() ? `frame ${session.progress().frame}/${session.progress().total}` : `frame ${session.shownFrame()}`} · {session.progress().fps.toFixed(1)} fps
+                {session.previewing() ? eta(session.progress().etaSeconds) : ''} · {host.executionProvider}
+                <Show when={session.working().length > 0}>
+                  {' '}· <span data-testid="working">running {session.working().join(', ')}</span>
+                </Show>
+                <Show when={session.liveLatencyMs() !== undefined}>
+                  {' '}· <span data-testid="mic-latency" title="from the microphone's sound to the frame that shows it">microphone → frame {Math.round(session.liveLatencyMs()!)} ms</span>
+                </Show>
+                <Show when={session.refreshMs() !== undefined}>
+                  {' '}· <span data-testid="refresh-ms">redrawn in {Math.round(session.refreshMs()!)} ms</span>
+                </Show>
               </Show>
             </span>
           </div>

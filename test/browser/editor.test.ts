@@ -833,6 +833,97 @@ describe.skipIf(!hasChromium || !hasSharedMedia)("the editor's first hour in Chr
     await shot(page, '07-palette-nodes.png');
     await page.close();
   }, 120_000);
+
+  // The steps above one by one, as one user's sitting: what each leaves behind is what the next one meets.
+  it('walks the first hour in one sitting: open, s9 and d20, preview, drag, export 50 frames, a broken file, a missing model', async () => {
+    const page = await firstVisit();
+    const walk = (name: string) => shot(page, `walk-${name}.png`);
+    const hooks = <T,>(read: (hooks: FirstHourHooks & { previewing(): boolean }) => T) => editor(page, read as (hooks: FirstHourHooks) => T);
+    expect((await hooks((h) => h.document())).meta.title).toBe('Animate a painting');
+    expect(await page.isDisabled('[data-testid=start-preview]')).toBe(true);
+    await walk('01-open');
+
+    await chooseMedia(page, 's9', 'd20');
+    await page.waitForFunction(() => {
+      const { nodes } = (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.layout();
+      return nodes.paint?.picture !== undefined && nodes.drive?.picture !== undefined;
+    }, undefined, { timeout: 30_000 });
+    expect(await page.textContent('.toolbar .inputs')).toMatch(/s9\.jpg[\s\S]*d20\.mp4/);
+    await walk('02-files-chosen');
+
+    // All of d20 (175 frames; it has no 300, which the preview test above runs on d3), long tasks watched.
+    await page.fill('[data-testid=frame-count]', '175');
+    await page.dispatchEvent('[data-testid=frame-count]', 'change');
+    await page.evaluate(() => {
+      const seen: number[] = [];
+      Object.assign(window, { longTasks: seen });
+      new PerformanceObserver((list) => seen.push(...list.getEntries().map((entry) => entry.duration))).observe({ type: 'longtask' });
+    });
+    const started = Date.now();
+    await page.click('[data-testid=start-preview]');
+    await page.waitForFunction(() => (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.frames() === 175 && document.querySelector('[data-testid=preview]')?.textContent === 'Preview', undefined, { timeout: 300_000 });
+    const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks);
+    console.log(`editor walk: 175 frames previewed in ${((Date.now() - started) / 1000).toFixed(1)} s; long tasks over 100 ms: ${longTasks.filter((ms) => ms > 100).length}, worst ${Math.round(Math.max(0, ...longTasks))} ms`);
+    // No freeze like the old ones (1 to 7 s); the preview test above holds the tighter bound, and none over 100 ms is
+    // the aim at rest (here 176 and 427 ms worst while other work crowded the two cores).
+    expect(Math.max(0, ...longTasks)).toBeLessThan(1_000);
+    expect(await page.textContent('[data-testid=status]')).toContain('previewed 175 frames');
+    await walk('03-previewed');
+
+    // The mouth slider, dragged: the value follows the pointer and the shown frame is made again with it.
+    await page.evaluate(() => (window as unknown as { vivifyEditor: FirstHourHooks }).vivifyEditor.select('f2f'));
+    const box = (await page.locator('[data-param=mouth] input[type=range]').boundingBox())!;
+    const redrawsBefore = await hooks((h) => h.redraws());
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.down();
+    for (let step = 1; step <= 10; step++) await page.mouse.move(box.x + box.width / 2 + 6 * step, box.y + box.height / 2);
+    await page.mouse.up();
+    expect(await hooks((h) => h.param('f2f', 'mouth') as number)).toBeGreaterThan(1.2);
+    await expect.poll(() => hooks((h) => h.redraws()), { timeout: 30_000 }).toBeGreaterThan(redrawsBefore);
+    console.log(`editor walk: a redraw after the drag took ${Math.round((await hooks((h) => h.refreshMs())) ?? Number.NaN)} ms`);
+    await walk('04-slider-dragged');
+
+    // Export the first 50 frames: an MP4 of 50 frames at the painting's size, with d20's voice.
+    await page.fill('[data-testid=frame-count]', '50');
+    await page.dispatchEvent('[data-testid=frame-count]', 'change');
+    await page.check('[data-testid=export-range]');
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 240_000 }), page.click('[data-testid=export]')]);
+    const exported = join(dir.path, 'walk.mp4');
+    await download.saveAs(exported);
+    expect(await probeFile(exported)).toMatchObject({ videoFrames: 50, audio: true, width: 720, height: 1280 });
+    await walk('05-exported');
+
+    // A half-saved graph file: nothing opens, the graph stays, one message says why.
+    const before = await hooks((h) => h.document());
+    const broken = join(dir.path, 'walk-broken.json');
+    await writeFile(broken, '{"format": "vivify.graph", "nodes": {');
+    await page.setInputFiles('[data-testid=open-graph]', broken);
+    await page.waitForFunction(() => (document.querySelector('[data-testid=status-message]')?.textContent ?? '').includes('walk-broken.json'));
+    expect(await page.textContent('[data-testid=status-message]')).toMatch(/^walk-broken\.json was not opened: not valid JSON/);
+    expect(await hooks((h) => h.document())).toEqual(before);
+    expect(await hooks((h) => h.canUndo())).toBe(true);
+    await walk('06-broken-file');
+
+    // A preset whose model this machine lacks (an empty store): marked on its node with the way to get it.
+    const store = await makeTempDir();
+    const previousStore = process.env.VIVIFY_MODELS_DIR;
+    process.env.VIVIFY_MODELS_DIR = store.path;
+    try {
+      await page.selectOption('[data-testid=presets]', 'deepfakes-swap');
+      await page.waitForFunction(() => (window as unknown as { vivifyEditor: { modelBadges(): Record<string, unknown> } }).vivifyEditor.modelBadges().swap !== undefined, undefined, { timeout: 30_000 });
+      const marks = await page.evaluate(() => (window as unknown as { vivifyEditor: { modelBadges(): Record<string, { text: string }> } }).vivifyEditor.modelBadges());
+      expect(marks.swap?.text).toBe('model missing: vivify train deepfakes');
+      // The viewer is empty for the new graph, and says nothing of the last one's frames.
+      expect(await hooks((h) => h.frames())).toBe(0);
+      expect((await page.textContent('[data-testid=frame-label]'))?.trim()).toBe('');
+      await walk('07-missing-model');
+    } finally {
+      if (previousStore === undefined) delete process.env.VIVIFY_MODELS_DIR;
+      else process.env.VIVIFY_MODELS_DIR = previousStore;
+      await store.remove();
+    }
+    await page.close();
+  }, 900_000);
 });
 
 // A missing model is marked on its node as soon as its graph opens, with the remedy the CLI gives.
