@@ -41,4 +41,21 @@ describe('the editor store', () => {
     store.undo();
     expect(store.document().nodes.f2f!.params.mouth).toBeUndefined();
   });
+
+  it('opens another graph as one undo step: Undo brings back the graph it replaced, edits and all; the first graph is no step', async () => {
+    const store = createEditorStore(createRegistry());
+    store.open(await readFile('presets/animate-painting.json', 'utf8'));
+    expect(store.historySize().undo).toBe(0);
+    store.setParam('f2f', 'mouth', 1.5);
+    const edited = store.document();
+    store.open(await readFile('presets/deepfakes-swap.json', 'utf8'));
+    expect(store.document().meta.title).not.toBe(edited.meta.title);
+    expect(store.historySize()).toEqual({ undo: 2, redo: 0 });
+    const generation = store.generation();
+    store.undo();
+    expect(store.document()).toEqual(edited);
+    expect(store.generation()).toBe(generation + 1);
+    store.redo();
+    expect(store.document().nodes.swap).toBeDefined();
+  });
 });

@@ -53,9 +53,17 @@ export function createEditorStore(registry: NodeRegistry) {
     return { opened: true, problems: opened.problems };
   }
 
+  /**
+   * Shows another graph. Replacing one the user has is a step Undo takes back (a preset picked by mistake must not
+   * cost the graph and its chosen files); the editor's first graph, over the empty one, is not.
+   */
   function load(next: GraphDocument, found: Problem[] = checkDocument(next, registry)): void {
     lastParamEdit = undefined;
-    undoStack.length = 0;
+    const current = document();
+    if (Object.keys(current.nodes).length > 0 && JSON.stringify(current) !== JSON.stringify(next)) {
+      undoStack.push(current);
+      if (undoStack.length > historyLimit) undoStack.shift();
+    }
     redoStack.length = 0;
     batch(() => {
       setDocument(next);

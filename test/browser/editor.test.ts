@@ -917,6 +917,10 @@ describe.skipIf(!hasChromium || !hasSharedMedia)("the editor's first hour in Chr
       expect(await hooks((h) => h.frames())).toBe(0);
       expect((await page.textContent('[data-testid=frame-label]'))?.trim()).toBe('');
       await walk('07-missing-model');
+      // The preset was picked over the walk's graph: Undo brings that graph back, its files and the dragged slider too.
+      await page.click('text=Undo');
+      const back = await hooks((h) => h.document());
+      expect([back.meta.title, back.nodes.paint?.params.path, back.nodes.drive?.params.path, (back.nodes.f2f?.params.mouth as number) > 1.2]).toEqual(['Animate a painting', 's9.jpg', 'd20.mp4', true]);
     } finally {
       if (previousStore === undefined) delete process.env.VIVIFY_MODELS_DIR;
       else process.env.VIVIFY_MODELS_DIR = previousStore;
