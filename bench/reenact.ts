@@ -11,6 +11,7 @@ import { applyOverrides } from '../runtime/graph/overrides.ts';
 import { findModel, importModel } from '../models/store/index.ts';
 import { createNodeHost } from '../runtime/node/node-host.ts';
 import { liveportraitStandins, standinsUnavailable } from '../support/liveportrait-standins.ts';
+import { formatRealReenactTable, type RealReenactOutcome, realReenactBenchmark } from './reenact-real.ts';
 
 export interface ReenactFigures {
   case: string;
@@ -23,12 +24,13 @@ export interface ReenactFigures {
   nodeOverheadMs: number;
 }
 
-export type ReenactOutcome = { skipped: string } | { runs: ReenactFigures[] };
+/** `real`: LivePortrait's real architecture against the upstream PyTorch code, side by side (reenact-real.ts). */
+export type ReenactOutcome = { skipped: string } | { runs: ReenactFigures[]; real: RealReenactOutcome };
 
 /**
  * presets/reenact-painting.json with the LivePortrait stand-ins (the real modules' inputs and outputs, small weights):
- * what each module costs on this machine's CPU, and what the node adds around them. The real weights are far heavier
- * (about 9 s a frame on these 2 cores, by the reference's measurement); these figures time the pipeline, not the model.
+ * what each module costs on this machine's CPU, and what the node adds around them: these figures time the pipeline,
+ * not the model. Then the real architecture with seeded weights, side by side with the upstream PyTorch code.
  */
 export async function reenactBenchmark(repoRoot: string): Promise<ReenactOutcome> {
   const media = resolve(repoRoot, '../shared/media');
@@ -45,6 +47,7 @@ export async function reenactBenchmark(repoRoot: string): Promise<ReenactOutcome
         await timeRender(repoRoot, store, '512x512 painting, d0, 120 frames', square, join(media, 'driving/d0.mp4'), join(folder, 'a.mp4')),
         await timeRender(repoRoot, store, 'Mona Lisa 720x1280, d20, 120 frames', join(media, 'source/s9.jpg'), join(media, 'driving/d20.mp4'), join(folder, 'b.mp4')),
       ],
+      real: await realReenactBenchmark(),
     };
   } finally {
     await rm(folder, { recursive: true, force: true });
@@ -73,7 +76,7 @@ async function timeRender(repoRoot: string, store: string, name: string, source:
   };
 }
 
-export function formatReenactTable(result: { runs: ReenactFigures[] }): string {
+export function formatReenactTable(result: { runs: ReenactFigures[]; real: RealReenactOutcome }): string {
   const modules = [...new Set(result.runs.flatMap((run) => Object.keys(run.moduleMs)))];
   const header = ['case', 'provider', 'fps', ...modules.map((module) => `${module} ms`), 'node ms'];
   const rows = result.runs.map((run) => [run.case, run.provider, run.fps.toFixed(1), ...modules.map((module) => (run.moduleMs[module] ?? 0).toFixed(1)), run.nodeOverheadMs.toFixed(1)]);
@@ -83,5 +86,7 @@ export function formatReenactTable(result: { runs: ReenactFigures[] }): string {
     line(header),
     ...rows.map(line),
     'LivePortrait stand-ins (small weights, real I/O): module ms is one run; node ms is crops, keypoint math and paste-back per frame',
+    '',
+    'skipped' in result.real ? `real architecture not timed: ${result.real.skipped}` : formatRealReenactTable(result.real),
   ].join('\n');
 }

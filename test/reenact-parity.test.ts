@@ -14,7 +14,7 @@ import { pasteBack } from '../runtime/reenact/paste-back.ts';
 import { eyeRatios, lipRatio } from '../runtime/reenact/retarget-ratios.ts';
 import { hasSharedMedia, makeTempDir, repoRoot, sharedMedia } from '../support/cli.ts';
 import { testPython } from '../support/python-torch.ts';
-import { liveportraitReal, maskTemplate, realSeed, realUnavailable, referenceScript, upstream } from './support/liveportrait-real.ts';
+import { liveportraitReal, maskTemplate, realSeed, realUnavailable, referenceScript, upstream } from '../support/liveportrait-real.ts';
 
 const exec = promisify(execFile);
 /** Contact sheets: Vivify's generated crop (left) beside upstream's warp_decode (right). */

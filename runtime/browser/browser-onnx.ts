@@ -35,8 +35,8 @@ export function loadOnnxRuntimeWeb(runtimeUrl: string): Promise<OnnxRuntimeWeb> 
 
 /**
  * Opens stored model files with onnxruntime-web. For WebGPU the graph is rewritten first: its provider runs only 4-D
- * GridSample, and a 5-D one would otherwise run on the CPU between copies (or fail). The wasm provider has 5-D
- * GridSample, so its graphs stay as they are.
+ * GridSample, and a 5-D one would otherwise run on the CPU between copies (or fail); it takes 3-D pools and then fails
+ * on them. The wasm provider runs both, so its graphs stay as they are.
  */
 export function createBrowserModelOpener(options: BrowserModelOpenerOptions): (ref: ModelFileRef) => Promise<ModelSession> {
   return async (ref) => {
@@ -44,7 +44,7 @@ export function createBrowserModelOpener(options: BrowserModelOpenerOptions): (r
     const label = `${ref.model}/${ref.file}`;
     const stored = await options.fetchModel(ref);
     // Loaded here, not up front: the editor's first paint needs no protobuf code.
-    const bytes = options.provider === 'webgpu' ? (await import('../onnx/grid-sample-rewrite.ts')).rewriteGridSampleBytes(stored).bytes : stored;
+    const bytes = options.provider === 'webgpu' ? (await import('../onnx/webgpu-graph.ts')).rewriteForWebgpu(stored).bytes : stored;
     const session = await ort.InferenceSession.create(bytes, {
       executionProviders: [options.provider],
       graphOptimizationLevel: 'all',

@@ -5,6 +5,7 @@ import { openCpuModel } from '../../models/cpu-model-session.ts';
 import type { ModelSession } from '../onnx/model-session.ts';
 import { rewriteGridSampleBytes } from '../onnx/grid-sample-rewrite.ts';
 import { modelSessionFrom } from '../onnx/ort-session.ts';
+import { rewriteForWebgpu } from '../onnx/webgpu-graph.ts';
 
 /**
  * Opens an ONNX file with onnxruntime-node on the run's provider. CUDA and WebGPU lack some ops that the CPU has (5-D
@@ -12,8 +13,9 @@ import { modelSessionFrom } from '../onnx/ort-session.ts';
  */
 export async function openNodeModel(path: string, label: string, provider: string): Promise<ModelSession> {
   if (provider !== 'cuda' && provider !== 'webgpu') return openCpuModel(path, label);
-  // WebGPU registers GridSample for 4-D only, as CUDA does: the same rewrite serves both (and the browser's).
-  const bytes = rewriteGridSampleBytes(new Uint8Array(await readFile(path))).bytes;
+  // Both register GridSample for 4-D only; WebGPU also fails on 3-D pools at run time (the browser's rewrites).
+  const file = new Uint8Array(await readFile(path));
+  const bytes = provider === 'webgpu' ? rewriteForWebgpu(file).bytes : rewriteGridSampleBytes(file).bytes;
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(bytes, { executionProviders: [provider, 'cpu'], graphOptimizationLevel: 'all' });

@@ -155,6 +155,32 @@ describe('rewriteGridSample', () => {
     expect(maxDifference((await run(original, feeds)).y, (await run(encodeModel(model), feeds)).y)).toBeLessThan(1e-4);
   });
 
+  it('reads X and grid shapes from the constant targets of the Reshapes that make them, as PyTorch exports the dense motion network', async () => {
+    // PyTorch 1.13 declares no shape for either (LivePortrait's W): Reshape to [22, -1, 16, h, w] and [22, 16, h, w, -1].
+    const x = [3, 2, 5, 6, 7];
+    const grid = [3, 4, 5, 6, 3];
+    const target = (name: string, values: number[]) => makeNode('Constant', [], [name], { value: makeTensor(name, 'int64', [values.length], values) });
+    const model = makeModel({
+      opset: 16,
+      nodes: [
+        target('x_target', [3, -1, 5, 6, 7]),
+        target('grid_target', [3, 4, 5, 6, -1]),
+        makeNode('Reshape', ['x_flat', 'x_target'], ['X']),
+        makeNode('Reshape', ['grid_flat', 'grid_target'], ['grid']),
+        makeNode('GridSample', ['X', 'grid'], ['Y'], { mode: 'bilinear', padding_mode: 'zeros', align_corners: 0 }, 'sample'),
+      ],
+      inputs: [valueInfo('x_flat', 'float32', [3, 2 * 5 * 6 * 7]), valueInfo('grid_flat', 'float32', [3, 4 * 5 * 6 * 3])],
+      outputs: [valueInfo('Y', 'float32', [3, 2, 4, 5, 6])],
+    });
+    const original = encodeModel(model);
+    expect(rewriteGridSample(model)).toEqual({ replaced: ['sample'], leftAlone: [] });
+    const feeds = {
+      x_flat: new ort.Tensor('float32', uniform(x.reduce((a, b) => a * b), 5), [3, 2 * 5 * 6 * 7]),
+      grid_flat: new ort.Tensor('float32', uniform(grid.reduce((a, b) => a * b), 6), [3, 4 * 5 * 6 * 3]),
+    };
+    expect(maxDifference((await run(original, feeds)).y, (await run(encodeModel(model), feeds)).y)).toBeLessThan(1e-4);
+  });
+
   it('leaves a node of unknown rank, a 4-D one by default, and nearest sampling alone, saying why', () => {
     const unknown = gridSampleModel({ opset: 20, ...features, alignCorners: 0, undeclared: true });
     expect(rewriteGridSample(unknown)).toEqual({ replaced: [], leftAlone: [{ node: 'sample', why: 'rank unknown: neither X nor grid has a declared shape' }] });

@@ -104,8 +104,8 @@ function planFor(model: ModelProto, node: NodeProto, opset: number, ranks: numbe
   if (mode !== 'linear' && mode !== 'bilinear') return `mode "${mode}": only linear (bilinear) sampling is rewritten`;
   const padding = stringAttribute(node, 'padding_mode', 'zeros');
   if (padding !== 'zeros') return `padding_mode "${padding}": only zeros padding is rewritten`;
-  const xShape = declaredShape(model, x);
-  const gridShape = declaredShape(model, grid);
+  const xShape = declaredShape(model, x) ?? reshapedShape(model, x);
+  const gridShape = declaredShape(model, grid) ?? reshapedShape(model, grid);
   const rank = xShape?.length ?? gridShape?.length;
   if (rank === undefined) return 'rank unknown: neither X nor grid has a declared shape';
   if (!ranks.includes(rank)) return `${rank}-D: rewriting only ranks ${ranks.join(', ')}`;
@@ -126,6 +126,25 @@ function planFor(model: ModelProto, node: NodeProto, opset: number, ranks: numbe
     gridShape,
     batch: known(xShape?.[0]) ?? known(gridShape?.[0]),
   };
+}
+
+/**
+ * The shape a Reshape to a constant target gives, '?' where the target says -1 or 0: PyTorch 1.13 declares no shapes
+ * after the reshapes that feed LivePortrait's dense motion GridSample, while their targets are Constants.
+ */
+function reshapedShape(model: ModelProto, name: string): (number | string)[] | undefined {
+  const graph = model.graph;
+  const producer = graph?.node?.find((node) => node.output?.includes(name));
+  const target = producer?.opType === 'Reshape' && (!producer.domain || producer.domain === 'ai.onnx') ? producer.input?.[1] : undefined;
+  if (!target) return undefined;
+  const tensor =
+    graph?.initializer?.find((item) => item.name === target) ??
+    graph?.node?.find((node) => node.opType === 'Constant' && node.output?.includes(target))?.attribute?.find((item) => item.name === 'value')?.t;
+  if (!tensor || tensor.dataType !== elementTypes.int64 || tensor.dims?.length !== 1) return undefined;
+  const raw = tensor.rawData?.length ? tensor.rawData : undefined;
+  const values = raw ? Array.from(new BigInt64Array(raw.slice().buffer), Number) : (tensor.int64Data ?? []).map(Number);
+  if (values.length !== Number(tensor.dims[0])) return undefined;
+  return values.map((value) => (value > 0 ? value : '?'));
 }
 
 const isFloat = (type: string | undefined): type is FloatType => type === 'float32' || type === 'float16' || type === 'float64';

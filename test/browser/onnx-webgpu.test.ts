@@ -1,15 +1,15 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as ort from 'onnxruntime-node';
 import type { Browser, Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { editorAssetsPlugin } from '../../editor/server/vite-assets-plugin.ts';
 import { encodeModel, makeModel, makeNode, valueInfo } from '../../runtime/onnx/onnx-graph.ts';
 import { makeTempDir, repoRoot } from '../../support/cli.ts';
-import { type SeededInputs, seededInputs, warpingStandinInputs, warpingStandinModel } from '../support/warping-standin.ts';
+import { type SeededInputs, warpingStandinInputs, warpingStandinModel } from '../support/warping-standin.ts';
 import { liveportraitStandins, standinsUnavailable } from '../../support/liveportrait-standins.ts';
 import { hasChromium, launchChromium } from '../../support/chromium.ts';
+import { cpuReference, maxDifference, webgpuFlags } from '../support/webgpu-compare.ts';
 
 interface RunResult {
   provider: string;
@@ -46,23 +46,7 @@ function opset16Model(): Uint8Array {
   );
 }
 
-/** onnxruntime-node on the CPU, on the model as stored: the reference. */
-async function cpuReference(bytes: Uint8Array, inputs: SeededInputs): Promise<Float32Array> {
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
-  const feeds = Object.fromEntries(Object.entries(seededInputs(inputs)).map(([name, tensor]) => [name, new ort.Tensor('float32', tensor.data, tensor.dims)]));
-  const output = Object.values(await session.run(feeds))[0]!.data as Float32Array;
-  await session.release();
-  return output;
-}
 
-function maxDifference(base64: string, reference: Float32Array): number {
-  const bytes = Buffer.from(base64, 'base64');
-  const values = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-  expect(values.length).toBe(reference.length);
-  let largest = 0;
-  for (let i = 0; i < values.length; i++) largest = Math.max(largest, Math.abs(values[i]! - reference[i]!));
-  return largest;
-}
 
 /** What onnxruntime logged while opening a session: from the "open" marker to the "run" one. */
 function openingLog(log: string[]): string {
@@ -72,9 +56,6 @@ function openingLog(log: string[]): string {
   return log.slice(start, end < 0 ? undefined : end).join('\n');
 }
 
-// SwiftShader, Chromium's software WebGPU adapter: slow, but the same provider code and the same placement decisions
-// as on a real GPU.
-const webgpuFlags = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
 describe.skipIf(!hasChromium)('onnxruntime-web in Chromium with WebGPU (SwiftShader)', () => {
   let store: { path: string; remove: () => Promise<void> };

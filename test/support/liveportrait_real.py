@@ -11,6 +11,7 @@ give (a head pose of some degrees, keypoints within about +-0.5, scale near 1, d
       writes the six ONNX files of the catalog's LivePortrait entry (fp32, opset 16), W and G fused as warping_spade.
 """
 import argparse
+import contextlib
 import os
 import sys
 
@@ -87,6 +88,41 @@ class WarpingSpade(torch.nn.Module):
         return self.generator(feature=self.warp(feature_3d, kp_driving=kp_driving, kp_source=kp_source)['out'])
 
 
+def prepare_generator(generator):
+    """G as it is exported (the fused file and the split one alike), computing what it computed before."""
+    # In eval mode spectral norm divides by a sigma from its stored vectors; removing it bakes in that same weight and
+    # drops the power-iteration ops from the graph.
+    for layer in generator.modules():
+        if hasattr(layer, 'weight_orig'):
+            torch.nn.utils.remove_spectral_norm(layer)
+    # torch 1.13's ONNX export loses the shapes after W's 5-D GridSamples and then cannot export G's parameter-free
+    # instance norms ("unknown channel size"): given weights of one and biases of zero they compute the same and
+    # export without knowing it.
+    for layer in generator.modules():
+        if isinstance(layer, torch.nn.InstanceNorm2d) and not layer.affine:
+            layer.affine = True
+            layer.weight = torch.nn.Parameter(torch.ones(layer.num_features))
+            layer.bias = torch.nn.Parameter(torch.zeros(layer.num_features))
+
+
+def wrapper_for(modules):
+    """The upstream LivePortraitWrapper around given modules, fp32 on the CPU, without its checkpoint loading
+    (import_upstream first)."""
+    from src.live_portrait_wrapper import LivePortraitWrapper
+
+    class Config:  # the InferenceConfig field the wrapper's methods read
+        flag_use_half_precision = False
+
+    wrapper = LivePortraitWrapper.__new__(LivePortraitWrapper)
+    wrapper.inference_cfg, wrapper.device, wrapper.compile = Config(), 'cpu', False
+    # fp32 throughout, as on 'mps' (torch 1.13's CPU autocast refuses float16 even when disabled)
+    wrapper.inference_ctx = contextlib.nullcontext
+    wrapper.appearance_feature_extractor, wrapper.motion_extractor = modules['F'], modules['M']
+    wrapper.warping_module, wrapper.spade_generator = modules['W'], modules['G']
+    wrapper.stitching_retargeting_module = {'stitching': modules['S'], 'lip': modules['R_lip'], 'eye': modules['R_eye']}
+    return wrapper
+
+
 def export(module, path, inputs, input_names, output_names):
     with torch.no_grad():
         torch.onnx.export(module, inputs, path, input_names=input_names, output_names=output_names, opset_version=16,
@@ -104,19 +140,7 @@ def export_all(upstream, out, seed):
     for key, name, size in (('S', 'stitching', 126), ('R_eye', 'stitching_eye', 66), ('R_lip', 'stitching_lip', 65)):
         export(modules[key], path(f'{name}.onnx'), (torch.rand(1, size),), ['input'], ['output'])
 
-    # In eval mode spectral norm divides by a sigma from its stored vectors; removing it bakes in that same weight and
-    # drops the power-iteration ops from the graph.
-    for layer in modules['G'].modules():
-        if hasattr(layer, 'weight_orig'):
-            torch.nn.utils.remove_spectral_norm(layer)
-    # torch 1.13's ONNX export loses the shapes after W's 5-D GridSamples and then cannot export G's parameter-free
-    # instance norms ("unknown channel size"): given weights of one and biases of zero they compute the same and
-    # export without knowing it.
-    for layer in modules['G'].modules():
-        if isinstance(layer, torch.nn.InstanceNorm2d) and not layer.affine:
-            layer.affine = True
-            layer.weight = torch.nn.Parameter(torch.ones(layer.num_features))
-            layer.bias = torch.nn.Parameter(torch.zeros(layer.num_features))
+    prepare_generator(modules['G'])
     kp = (torch.rand(1, 21, 3) - 0.5) * 0.5
     export(WarpingSpade(modules['W'], modules['G']), path('warping_spade.onnx'),
            (torch.rand(1, 32, 16, 64, 64), kp, kp), ['feature_3d', 'kp_driving', 'kp_source'], ['out'])

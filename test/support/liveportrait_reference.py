@@ -14,7 +14,6 @@ REQUEST: {seed, source: raw f32 [1,3,256,256] file, drivers: [files], sourceEyes
 OUT: result.json {x_s, cases: {name: {x_d: [[63] per frame]}}}, NAME-FRAME.f32 (warp_decode out, [1,3,512,512]) and
      NAME-FRAME.rgb (pasted back through the template, uint8 HxWx3), NAME-FRAME.own-mask.rgb (through ownMask).
 """
-import contextlib
 import json
 import os
 import sys
@@ -23,7 +22,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from liveportrait_real import build, import_upstream  # noqa: E402
+from liveportrait_real import build, import_upstream, wrapper_for  # noqa: E402
 
 
 def main():
@@ -31,7 +30,6 @@ def main():
     torch.set_num_threads(2)
     import_upstream(upstream)
     import cv2
-    from src.live_portrait_wrapper import LivePortraitWrapper
     from src.utils.camera import get_rotation_matrix
     from src.utils.crop import paste_back, prepare_paste_back
     from src.utils.helper import calc_motion_multiplier
@@ -40,16 +38,7 @@ def main():
         request = json.load(file)
     modules = build(upstream, request['seed'])
 
-    class Config:  # the InferenceConfig fields the wrapper's methods read
-        flag_use_half_precision = False
-
-    wrapper = LivePortraitWrapper.__new__(LivePortraitWrapper)
-    wrapper.inference_cfg, wrapper.device, wrapper.compile = Config(), 'cpu', False
-    # fp32 throughout, as on 'mps' (torch 1.13's CPU autocast refuses float16 even when disabled)
-    wrapper.inference_ctx = contextlib.nullcontext
-    wrapper.appearance_feature_extractor, wrapper.motion_extractor = modules['F'], modules['M']
-    wrapper.warping_module, wrapper.spade_generator = modules['W'], modules['G']
-    wrapper.stitching_retargeting_module = {'stitching': modules['S'], 'lip': modules['R_lip'], 'eye': modules['R_eye']}
+    wrapper = wrapper_for(modules)
 
     def crop(path):
         return torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(1, 3, 256, 256))
