@@ -1,15 +1,13 @@
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editorAssetsPlugin } from '../../editor/server/vite-assets-plugin.ts';
 import { encodeModel, makeModel, makeNode, valueInfo } from '../../runtime/onnx/onnx-graph.ts';
-import { makeTempDir, repoRoot } from '../../support/cli.ts';
+import { makeTempDir } from '../../support/cli.ts';
 import { type SeededInputs, warpingStandinInputs, warpingStandinModel } from '../support/warping-standin.ts';
 import { liveportraitStandins, standinsUnavailable } from '../../support/liveportrait-standins.ts';
-import { hasChromium, launchChromium } from '../../support/chromium.ts';
-import { cpuReference, maxDifference, webgpuFlags } from '../support/webgpu-compare.ts';
+import { hasChromium } from '../../support/chromium.ts';
+import { cpuReference, maxDifference, type OnnxPageSession, openOnnxPage } from '../support/webgpu-compare.ts';
 
 interface RunResult {
   provider: string;
@@ -59,12 +57,10 @@ function openingLog(log: string[]): string {
 
 describe.skipIf(!hasChromium)('onnxruntime-web in Chromium with WebGPU (SwiftShader)', () => {
   let store: { path: string; remove: () => Promise<void> };
-  let server: ViteDevServer;
+  let session: OnnxPageSession | undefined;
   let address: string;
-  let browser: Browser;
   let page: Page;
-  const log: string[] = [];
-  const previousStore = process.env.VIVIFY_MODELS_DIR;
+  let log: string[] = [];
 
   beforeAll(async () => {
     // A model store as `vivify models pull` leaves it, with a download in progress beside a finished file.
@@ -78,30 +74,13 @@ describe.skipIf(!hasChromium)('onnxruntime-web in Chromium with WebGPU (SwiftSha
       await mkdir(join(store.path, exported.model));
       await copyFile(join(liveportraitStandins(), exported.file), join(store.path, exported.model, exported.file));
     }
-    process.env.VIVIFY_MODELS_DIR = store.path;
-    // The editor's own plugin: vendor files, onnxruntime-web's resolution and the /models/ store.
-    server = await createServer({
-      configFile: false,
-      root: join(repoRoot, 'test', 'browser', 'pages'),
-      logLevel: 'silent',
-      plugins: [editorAssetsPlugin()],
-      optimizeDeps: { entries: ['onnx-webgpu.html'] },
-      server: { port: 0, host: '127.0.0.1', fs: { allow: [repoRoot] } },
-    });
-    await server.listen();
-    address = server.resolvedUrls!.local[0]!;
-    browser = await launchChromium(webgpuFlags);
-    page = await browser.newPage();
-    page.on('console', (message) => log.push(message.text()));
-    await page.goto(`${address}onnx-webgpu.html`);
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+    session = await openOnnxPage(store.path);
+    ({ page, log } = session);
+    address = session.address;
   }, 120_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     await store?.remove();
-    if (previousStore === undefined) delete process.env.VIVIFY_MODELS_DIR;
-    else process.env.VIVIFY_MODELS_DIR = previousStore;
   });
 
   /** Runs `action` in the page with an empty log, and returns its result with what the page logged meanwhile. */

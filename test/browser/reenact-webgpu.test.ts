@@ -1,13 +1,11 @@
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { editorAssetsPlugin } from '../../editor/server/vite-assets-plugin.ts';
 import { rewriteForWebgpu } from '../../runtime/onnx/webgpu-graph.ts';
 import { makeTempDir, repoRoot } from '../../support/cli.ts';
-import { hasChromium, launchChromium } from '../../support/chromium.ts';
-import { cpuReference, maxDifference, webgpuFlags } from '../support/webgpu-compare.ts';
+import { hasChromium } from '../../support/chromium.ts';
+import { cpuReference, maxDifference, type OnnxPageSession, openOnnxPage } from '../support/webgpu-compare.ts';
 import { liveportraitRealSplit, realUnavailable } from '../../support/liveportrait-real.ts';
 import type { SeededInputs } from '../support/warping-standin.ts';
 
@@ -54,11 +52,9 @@ if (skipReason) console.warn(`[vivify tests] skipping real W and G on WebGPU in 
 describe.skipIf(skipReason !== undefined)('real-architecture W and G on onnxruntime-web WebGPU in Chromium (SwiftShader)', () => {
   let folder: string;
   let store: { path: string; remove: () => Promise<void> };
-  let server: ViteDevServer;
-  let browser: Browser;
+  let session: OnnxPageSession | undefined;
   let page: Page;
-  const log: string[] = [];
-  const previousStore = process.env.VIVIFY_MODELS_DIR;
+  let log: string[] = [];
 
   beforeAll(async () => {
     folder = liveportraitRealSplit(sizes);
@@ -66,28 +62,12 @@ describe.skipIf(skipReason !== undefined)('real-architecture W and G on onnxrunt
     store = await makeTempDir();
     await mkdir(join(store.path, model));
     for (const file of ['warping.onnx', 'spade_generator.onnx']) await symlink(join(folder, file), join(store.path, model, file));
-    process.env.VIVIFY_MODELS_DIR = store.path;
-    server = await createServer({
-      configFile: false,
-      root: join(repoRoot, 'test', 'browser', 'pages'),
-      logLevel: 'silent',
-      plugins: [editorAssetsPlugin()],
-      optimizeDeps: { entries: ['onnx-webgpu.html'] },
-      server: { port: 0, host: '127.0.0.1', fs: { allow: [repoRoot] } },
-    });
-    await server.listen();
-    browser = await launchChromium(webgpuFlags);
-    page = await browser.newPage();
-    page.on('console', (message) => log.push(message.text()));
-    await page.goto(`${server.resolvedUrls!.local[0]!}onnx-webgpu.html`);
-    await page.waitForFunction(() => document.title === 'ready', undefined, { timeout: 60_000 });
+    session = await openOnnxPage(store.path);
+    ({ page, log } = session);
   }, 300_000);
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
+    await session?.close();
     await store?.remove();
-    if (previousStore === undefined) delete process.env.VIVIFY_MODELS_DIR;
-    else process.env.VIVIFY_MODELS_DIR = previousStore;
   });
 
   /** Opens `file` in the page on WebGPU, runs it, and returns the result with what the page logged while opening. */
