@@ -7,14 +7,8 @@ import { makeTempDir } from '../../support/cli.ts';
 import { type SeededInputs, warpingStandinInputs, warpingStandinModel } from '../support/warping-standin.ts';
 import { liveportraitStandins, standinsUnavailable } from '../../support/liveportrait-standins.ts';
 import { hasChromium } from '../../support/chromium.ts';
-import { cpuReference, maxDifference, type OnnxPageSession, openOnnxPage } from '../support/webgpu-compare.ts';
+import { cpuReference, maxDifference, type OnnxPageSession, openOnnxPage, type RunResult } from '../support/webgpu-compare.ts';
 
-interface RunResult {
-  provider: string;
-  openMs: number;
-  runMs: number[];
-  output: string;
-}
 interface OnnxPage {
   runOpened(provider: 'webgpu' | 'wasm', ref: ModelRef, inputs: SeededInputs, runs?: number): Promise<RunResult>;
   runUnrewritten(ref: ModelRef, inputs: SeededInputs): Promise<{ ok: true; ms: number; output: string } | { ok: false; error: string }>;

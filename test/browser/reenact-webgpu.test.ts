@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rewriteForWebgpu } from '../../runtime/onnx/webgpu-graph.ts';
 import { makeTempDir, repoRoot } from '../../support/cli.ts';
 import { hasChromium } from '../../support/chromium.ts';
-import { cpuReference, maxDifference, type OnnxPageSession, openOnnxPage } from '../support/webgpu-compare.ts';
+import { cpuReference, maxDifference, type OnnxPageSession, openOnnxPage, type RunResult } from '../support/webgpu-compare.ts';
 import { liveportraitRealSplit, realUnavailable } from '../../support/liveportrait-real.ts';
 import type { SeededInputs } from '../support/warping-standin.ts';
 
@@ -17,12 +17,6 @@ import type { SeededInputs } from '../support/warping-standin.ts';
  * opens.
  */
 
-interface RunResult {
-  provider: string;
-  openMs: number;
-  runMs: number[];
-  output: string;
-}
 interface OnnxPage {
   runOpened(provider: 'webgpu', ref: { model: string; file: string }, inputs: SeededInputs, runs?: number): Promise<RunResult>;
   adapterInfo(): Promise<Record<string, unknown> | undefined>;

@@ -14,6 +14,14 @@ import { type SeededInputs, seededInputs } from './warping-standin.ts';
  */
 export const webgpuFlags = ['--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
 
+/** What the page's runOpened gives back: the provider used, its times, and the output as float32 in base64. */
+export interface RunResult {
+  provider: string;
+  openMs: number;
+  runMs: number[];
+  output: string;
+}
+
 /** onnxruntime-node on the CPU, on the model as stored (a path or its bytes): the reference. */
 export async function cpuReference(model: string | Uint8Array, inputs: SeededInputs): Promise<Float32Array> {
   const session = typeof model === 'string' ? await ort.InferenceSession.create(model, { executionProviders: ['cpu'] }) : await ort.InferenceSession.create(model, { executionProviders: ['cpu'] });
