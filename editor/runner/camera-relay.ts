@@ -1,5 +1,6 @@
 import { type CameraFrames, cameraReader, openCameraFrames } from '../../runtime/browser/browser-camera.ts';
 import type { CameraOptions, Host, VideoInfo } from '../../runtime/host.ts';
+import { pendingCalls } from './pending-calls.ts';
 import type { CameraReply, CameraRequest } from './runner-protocol.ts';
 
 /**
@@ -34,14 +35,7 @@ export function serveCamera(reply: (answer: CameraReply, transfer?: Transferable
 
 /** The worker's end: the host's `openCamera`, asking the page through `ask`; `receive` takes the page's answers. */
 export function relayedCamera(ask: (request: CameraRequest) => void): { openCamera: NonNullable<Host['openCamera']>; receive(reply: CameraReply): void } {
-  const waiting = new Map<number, (reply: CameraReply) => void>();
-  let calls = 0;
-  const request = <T>(make: (call: number) => CameraRequest) =>
-    new Promise<T>((resolve, reject) => {
-      const call = ++calls;
-      waiting.set(call, (reply) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply as T)));
-      ask(make(call));
-    });
+  const { request, receive } = pendingCalls<CameraRequest, CameraReply>(ask);
   return {
     async openCamera(options: CameraOptions) {
       const { camera, info } = await request<{ camera: number; info: VideoInfo }>((call) => ({ type: 'camera', call, op: 'open', options }));
@@ -51,9 +45,6 @@ export function relayedCamera(ask: (request: CameraRequest) => void): { openCame
         close: async () => void (await request((call) => ({ type: 'camera', call, op: 'close', camera }))),
       });
     },
-    receive(reply) {
-      waiting.get(reply.call)?.(reply);
-      waiting.delete(reply.call);
-    },
+    receive,
   };
 }

@@ -2,6 +2,7 @@ import { type LiveAudio, wavFile } from '../../runtime/audio.ts';
 import type { BrowserFiles } from '../../runtime/browser/browser-files.ts';
 import type { Host, MicrophoneOptions, MicrophoneRecording } from '../../runtime/host.ts';
 import { type MicrophoneCapture, openMicrophoneCapture } from './microphone-capture.ts';
+import { pendingCalls } from './pending-calls.ts';
 import type { MicrophoneReply, MicrophoneRequest } from './runner-protocol.ts';
 
 /**
@@ -96,15 +97,8 @@ export function relayedMicrophone(
   ask: (request: MicrophoneRequest, transfer: Transferable[]) => void,
   files: BrowserFiles,
 ): { openMicrophone: NonNullable<Host['openMicrophone']>; receive(reply: MicrophoneReply): void; heardAt(frame: number): number | undefined } {
-  const waiting = new Map<number, (reply: MicrophoneReply) => void>();
-  let calls = 0;
+  const { request, receive } = pendingCalls<MicrophoneRequest, MicrophoneReply>(ask);
   let recording: { sound: HeardSound; options: MicrophoneOptions; inputLatencyMs: number } | undefined;
-  const request = <T>(make: (call: number) => MicrophoneRequest, transfer: Transferable[] = []) =>
-    new Promise<T>((resolve, reject) => {
-      const call = ++calls;
-      waiting.set(call, (reply) => ('error' in reply ? reject(new Error(reply.error)) : resolve(reply as T)));
-      ask(make(call), transfer);
-    });
 
   return {
     async openMicrophone(options): Promise<MicrophoneRecording> {
@@ -133,10 +127,7 @@ export function relayedMicrophone(
         close: release,
       };
     },
-    receive(reply) {
-      waiting.get(reply.call)?.(reply);
-      waiting.delete(reply.call);
-    },
+    receive,
     heardAt(frame) {
       if (!recording) return undefined;
       const { sound, options, inputLatencyMs } = recording;
