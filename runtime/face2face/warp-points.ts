@@ -10,13 +10,13 @@ export const rings = [
 
 /**
  * The points the painting is warped by: the 478 landmarks, two rings around the face (so hair and neck follow the
- * head with a soft falloff) and anchors on the image border (so the background stays put). `points` is x, y pairs.
+ * head with a soft falloff) and anchors on a frame around them (so the background stays put). `points` is x, y pairs.
  */
 export interface WarpLayout {
   sourcePoints: Float32Array;
   /**
-   * Points that never move: the border anchors, ring points pushed onto the border, and the ring that follows nothing
-   * (beyond it the picture is untouched; the fold guard must not nudge it either, or the whole picture is redrawn).
+   * Points that never move: the frame's anchors and the ring that follows nothing (beyond it the picture is
+   * untouched; the fold guard must not nudge it either, or the whole picture is redrawn).
    */
   pinned: Uint8Array;
   centre: [number, number];
@@ -24,26 +24,33 @@ export interface WarpLayout {
 
 export function warpLayout(face: Float32Array, width: number, height: number): WarpLayout {
   const centre = faceCentre(face);
-  const border = borderAnchors(width, height);
-  const count = 478 + rings.length * ovalLandmarks.length + border.length / 2;
+  const count = 478 + rings.length * ovalLandmarks.length + 4 * anchorsPerSide;
   const sourcePoints = new Float32Array(count * 2);
   const pinned = new Uint8Array(count);
   for (let i = 0; i < 478; i++) {
     sourcePoints[i * 2] = face[i * 3]!;
     sourcePoints[i * 2 + 1] = face[i * 3 + 1]!;
   }
+  // Rings may reach past the picture's edge (a face that fills a tight crop): they stay where they reach, so that the
+  // picture's edge moves with the head there (what comes into view is the edge, stretched), rather than being pinned
+  // onto the edge, where a chin that moves towards it would fold the strip between them and hold the head back.
   let at = 478;
+  const frame = { left: 0, top: 0, right: width, bottom: height };
   for (const { reach, follow } of rings) {
     for (const landmark of ovalLandmarks) {
       const x = centre[0] + reach * (face[landmark * 3]! - centre[0]);
       const y = centre[1] + reach * (face[landmark * 3 + 1]! - centre[1]);
-      sourcePoints[at * 2] = Math.min(Math.max(x, 0), width);
-      sourcePoints[at * 2 + 1] = Math.min(Math.max(y, 0), height);
-      pinned[at] = follow === 0 || x <= 0 || y <= 0 || x >= width || y >= height ? 1 : 0;
+      sourcePoints[at * 2] = x;
+      sourcePoints[at * 2 + 1] = y;
+      pinned[at] = follow === 0 ? 1 : 0;
+      frame.left = Math.min(frame.left, x - 1);
+      frame.top = Math.min(frame.top, y - 1);
+      frame.right = Math.max(frame.right, x + 1);
+      frame.bottom = Math.max(frame.bottom, y + 1);
       at++;
     }
   }
-  sourcePoints.set(border, at * 2);
+  sourcePoints.set(frameAnchors(frame), at * 2);
   pinned.fill(1, at);
   return { sourcePoints, pinned, centre };
 }
@@ -87,12 +94,19 @@ function faceCentre(face: Float32Array): [number, number] {
   return [x, y];
 }
 
-/** Five anchors along each side, corners included. */
-function borderAnchors(width: number, height: number): Float32Array {
+const anchorsPerSide = 5;
+
+/**
+ * Anchors along each side of the frame, corners included: the picture's border, or past it where a ring reaches
+ * beyond (every ring point must lie inside the frame, or the fixed anchors would cut into the moving head).
+ */
+function frameAnchors({ left, top, right, bottom }: { left: number; top: number; right: number; bottom: number }): Float32Array {
   const points: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t = i / 4;
-    points.push(t * width, 0, width, t * height, width - t * width, height, 0, height - t * height);
+  const w = right - left;
+  const h = bottom - top;
+  for (let i = 0; i < anchorsPerSide; i++) {
+    const t = i / (anchorsPerSide - 1);
+    points.push(left + t * w, top, right, top + t * h, right - t * w, bottom, left, bottom - t * h);
   }
   return Float32Array.from(points);
 }
