@@ -1,4 +1,4 @@
-import { type ModelProto, type NodeProto, decodeModel, defaultOpset, encodeModel, makeNode, makeTensor, onnx } from './onnx-graph.ts';
+import { type ModelProto, type NodeProto, defaultOpset, makeNode, makeTensor } from './onnx-graph.ts';
 
 /**
  * Exp's results below float32's smallest normal number (1.18e-38) set to zero. LivePortrait's warping module builds
@@ -55,14 +55,4 @@ export function flushExpDenormals(model: ModelProto): DenormalFlush {
   }
   graph.node = nodes;
   return result;
-}
-
-/** The same on an encoded model: the bytes come back re-encoded only where an Exp was found. */
-export function flushExpDenormalsBytes(bytes: Uint8Array): DenormalFlush & { bytes: Uint8Array } {
-  const model = decodeModel(bytes);
-  // Weights in a file beside the model are found from its path only: such a model is left to load from its path.
-  const external = onnx.TensorProto.DataLocation.EXTERNAL;
-  if ((model.graph?.initializer ?? []).some((tensor) => tensor.dataLocation === external)) return { flushed: [], bytes };
-  const flush = flushExpDenormals(model);
-  return { ...flush, bytes: flush.flushed.length ? encodeModel(model) : bytes };
 }
