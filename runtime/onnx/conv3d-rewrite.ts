@@ -107,7 +107,8 @@ export function rewriteConv3d(model: ModelProto): Conv3dRewrite {
     const summed = terms.length === 1 ? terms[0]! : op('Sum', terms);
     const squeezed = op('Squeeze', [summed, constant('depth_axis', [2])]);
     nodes.push(makeNode('Transpose', [squeezed], [node.output![0]!], { perm: [0, 2, 1, 3, 4] }, name('channels_first')));
-    if (uses.get(node.input![1]!) === 1) dropped.add(node.input![1]!);
+    // The kernel and bias were rewritten into new tensors: the originals go where nothing else reads them.
+    for (const original of node.input!.slice(1)) if (original && uses.get(original) === 1) dropped.add(original);
     result.replaced.push(label);
   }
   graph.node = nodes;
