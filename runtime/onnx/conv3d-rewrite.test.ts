@@ -1,5 +1,5 @@
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
+import { runOnCpu } from '../../test/support/onnx-cpu-run.ts';
 import { seededRandom } from '../../test/support/seeded-random.ts';
 import { rewriteConv3d, rewriteConv3dBytes } from './conv3d-rewrite.ts';
 import { encodeModel, makeModel, makeNode, makeTensor, valueInfo } from './onnx-graph.ts';
@@ -14,15 +14,6 @@ function convModel(kernel: number[], attributes: Parameters<typeof makeNode>[3],
   const y = valueInfo('Y', 'float32', []);
   delete y.type!.tensorType!.shape;
   return makeModel({ opset: 17, nodes: [makeNode('Conv', ['X', 'W', ...(bias ? ['B'] : [])], ['Y'], attributes, 'conv')], inputs: [valueInfo('X', 'float32', x)], outputs: [y], initializers });
-}
-
-async function run(bytes: Uint8Array): Promise<{ data: Float32Array; dims: readonly number[] }> {
-  const random = seededRandom(3);
-  const input = new ort.Tensor('float32', Float32Array.from({ length: x.reduce((a, b) => a * b) }, () => random() * 2 - 1), x);
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
-  const { Y } = await session.run({ X: input });
-  await session.release();
-  return { data: Y!.data as Float32Array, dims: Y!.dims };
 }
 
 describe('rewriteConv3d', () => {
@@ -41,7 +32,7 @@ describe('rewriteConv3d', () => {
     // Every initializer is read: onnxruntime warns on stderr about each one that is not.
     const read = new Set(model.graph!.node!.flatMap((node) => node.input ?? []));
     expect(model.graph!.initializer!.map((tensor) => tensor.name).filter((name) => !read.has(name!))).toEqual([]);
-    const [before, after] = [await run(original), await run(encodeModel(model))];
+    const [before, after] = [await runOnCpu(original, x), await runOnCpu(encodeModel(model), x)];
     expect(after.dims).toEqual(before.dims);
     const scale = Math.max(...before.data.map(Math.abs));
     for (let i = 0; i < before.data.length; i++) expect(Math.abs(after.data[i]! - before.data[i]!)).toBeLessThan(1e-5 * scale);

@@ -1,4 +1,18 @@
-import { type ModelProto, type NodeProto, type TensorProto, decodeModel, defaultOpset, elementTypes, encodeModel, intAttribute, makeNode, makeTensor, stringAttribute } from './onnx-graph.ts';
+import {
+  type ModelProto,
+  type NodeProto,
+  type TensorProto,
+  decodeModel,
+  defaultOpset,
+  elementTypes,
+  encodeModel,
+  freshNames,
+  intAttribute,
+  intsAttribute,
+  makeNode,
+  makeTensor,
+  stringAttribute,
+} from './onnx-graph.ts';
 
 /**
  * 3-D convolutions as 2-D ones, for onnxruntime's CPU provider. Its 3-D Conv unfolds the volume and multiplies
@@ -24,8 +38,6 @@ export interface Conv3dRewrite {
  */
 const channelBlock = 16;
 
-const ints = (node: NodeProto, name: string): number[] | undefined => node.attribute?.find((item) => item.name === name)?.ints?.map(Number);
-
 /** Replaces the top-level graph's 3-D convolutions in place, where they qualify. */
 export function rewriteConv3d(model: ModelProto): Conv3dRewrite {
   const result: Conv3dRewrite = { replaced: [], leftAlone: [] };
@@ -35,14 +47,7 @@ export function rewriteConv3d(model: ModelProto): Conv3dRewrite {
   const initializers = new Map((graph.initializer ?? []).map((tensor) => [tensor.name ?? '', tensor]));
   const uses = new Map<string, number>();
   for (const node of graph.node ?? []) for (const input of node.input ?? []) uses.set(input, (uses.get(input) ?? 0) + 1);
-  const taken = new Set((graph.node ?? []).flatMap((node) => [node.name ?? '', ...(node.output ?? [])]));
-  for (const name of initializers.keys()) taken.add(name);
-  const fresh = (base: string) => {
-    let name = base;
-    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = freshNames(model);
   const nodes: NodeProto[] = [];
   const added: TensorProto[] = [];
   const dropped = new Set<string>();
@@ -73,7 +78,7 @@ export function rewriteConv3d(model: ModelProto): Conv3dRewrite {
       return tensor.name!;
     };
     const x = node.input![0]!;
-    const pads = ints(node, 'pads') ?? [0, 0, 0, 0, 0, 0];
+    const pads = intsAttribute(node, 'pads') ?? [0, 0, 0, 0, 0, 0];
     // Depth first, [N, D, C, H, W], padded along depth and with zero channels up to a whole block, then every depth
     // slice one image: [N·D+, C', H, W].
     const padded = Math.ceil(channels / channelBlock) * channelBlock;
@@ -91,8 +96,8 @@ export function rewriteConv3d(model: ModelProto): Conv3dRewrite {
       inputs.push(biases);
     }
     const attributes: Parameters<typeof makeNode>[3] = { kernel_shape: [kh, kw], pads: [pads[1]!, pads[2]!, pads[4]!, pads[5]!] };
-    const strides = ints(node, 'strides');
-    const dilations = ints(node, 'dilations');
+    const strides = intsAttribute(node, 'strides');
+    const dilations = intsAttribute(node, 'dilations');
     if (strides) attributes.strides = strides.slice(1);
     if (dilations) attributes.dilations = dilations.slice(1);
     const convolved = op('Conv', inputs, attributes);
@@ -122,8 +127,8 @@ function reasonToKeep(node: NodeProto, kernel: TensorProto, bias: TensorProto | 
   if (kernel.dataType !== elementTypes.float32 || !floatValues(kernel)) return 'kernel not float32';
   if (node.input?.[2] && (!bias || bias.dataType !== elementTypes.float32)) return 'bias not a float32 initializer';
   if (intAttribute(node, 'group', 1) !== 1) return 'grouped';
-  if ((ints(node, 'strides')?.[0] ?? 1) !== 1) return 'stride along depth';
-  if ((ints(node, 'dilations')?.[0] ?? 1) !== 1) return 'dilation along depth';
+  if ((intsAttribute(node, 'strides')?.[0] ?? 1) !== 1) return 'stride along depth';
+  if ((intsAttribute(node, 'dilations')?.[0] ?? 1) !== 1) return 'dilation along depth';
   const autoPad = stringAttribute(node, 'auto_pad', 'NOTSET');
   if (autoPad !== 'NOTSET' && autoPad !== 'VALID') return `auto_pad ${autoPad}`;
   return undefined;

@@ -1,4 +1,4 @@
-import { type ModelProto, type NodeProto, defaultOpset, makeNode, makeTensor } from './onnx-graph.ts';
+import { type ModelProto, type NodeProto, defaultOpset, freshNames, makeNode, makeTensor } from './onnx-graph.ts';
 
 /**
  * Exp's results below float32's smallest normal number (1.18e-38) set to zero. LivePortrait's warping module builds
@@ -22,15 +22,8 @@ export function flushExpDenormals(model: ModelProto): DenormalFlush {
   if (!graph || defaultOpset(model) < 15) return result;
   const exps = (graph.node ?? []).filter((node) => node.opType === 'Exp' && !(node.domain && node.domain !== 'ai.onnx'));
   if (exps.length === 0) return result;
-  const taken = new Set<string>();
-  for (const node of graph.node ?? []) for (const name of [node.name, ...(node.input ?? []), ...(node.output ?? [])]) if (name) taken.add(name);
-  for (const value of [...(graph.input ?? []), ...(graph.output ?? []), ...(graph.initializer ?? [])]) if (value.name) taken.add(value.name);
-  const fresh = (base: string) => {
-    let name = `denormal_flush/${base}`;
-    for (let i = 1; taken.has(name); i++) name = `denormal_flush/${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const names = freshNames(model);
+  const fresh = (base: string) => names(`denormal_flush/${base}`);
   const tiny = fresh('smallest_normal');
   const zero = fresh('zero');
   graph.initializer = [...(graph.initializer ?? []), makeTensor(tiny, 'float32', [], [smallestNormal]), makeTensor(zero, 'float32', [], [0])];

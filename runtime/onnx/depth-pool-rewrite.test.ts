@@ -1,6 +1,5 @@
-import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../test/support/seeded-random.ts';
+import { runOnCpu } from '../../test/support/onnx-cpu-run.ts';
 import { rewriteDepthPools, rewriteDepthPoolsBytes } from './depth-pool-rewrite.ts';
 import { encodeModel, makeModel, makeNode, valueInfo } from './onnx-graph.ts';
 
@@ -10,15 +9,6 @@ function poolModel(op: 'AveragePool' | 'MaxPool', attributes: Parameters<typeof 
   const y = valueInfo('Y', 'float32', []);
   delete y.type!.tensorType!.shape;
   return makeModel({ opset: 16, nodes: [makeNode(op, ['X'], ['Y'], attributes, 'pool')], inputs: [valueInfo('X', 'float32', x)], outputs: [y] });
-}
-
-async function run(bytes: Uint8Array): Promise<{ data: Float32Array; dims: readonly number[] }> {
-  const random = seededRandom(3);
-  const input = new ort.Tensor('float32', Float32Array.from({ length: x.reduce((a, b) => a * b) }, () => random() * 2 - 1), x);
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['cpu'] });
-  const { Y } = await session.run({ X: input });
-  await session.release();
-  return { data: Y!.data as Float32Array, dims: Y!.dims };
 }
 
 describe('rewriteDepthPools', () => {
@@ -31,7 +21,7 @@ describe('rewriteDepthPools', () => {
     const original = encodeModel(model);
     expect(rewriteDepthPools(model)).toEqual({ replaced: ['pool'], leftAlone: [] });
     expect(model.graph!.node!.filter((node) => node.opType === op).map((node) => node.attribute!.find((item) => item.name === 'kernel_shape')!.ints!.length)).toEqual([2]);
-    const [before, after] = [await run(original), await run(encodeModel(model))];
+    const [before, after] = [await runOnCpu(original, x), await runOnCpu(encodeModel(model), x)];
     expect(after.dims).toEqual(before.dims);
     expect(Array.from(after.data)).toEqual(Array.from(before.data));
   });

@@ -1,4 +1,4 @@
-import { type ModelProto, type NodeProto, decodeModel, defaultOpset, encodeModel, makeNode, makeTensor, stringAttribute } from './onnx-graph.ts';
+import { type ModelProto, type NodeProto, decodeModel, defaultOpset, encodeModel, freshNames, intsAttribute, makeNode, makeTensor, stringAttribute } from './onnx-graph.ts';
 
 /**
  * 3-D AveragePool and MaxPool that leave depth alone, as 2-D pools: onnxruntime-web's WebGPU (JSEP) provider takes
@@ -13,25 +13,17 @@ export interface DepthPoolRewrite {
   leftAlone: { node: string; why: string }[];
 }
 
-const ints = (node: NodeProto, name: string): number[] | undefined => node.attribute?.find((item) => item.name === name)?.ints?.map(Number);
-
 /** Replaces depth-free 3-D pools of the top-level graph in place. */
 export function rewriteDepthPools(model: ModelProto): DepthPoolRewrite {
   const result: DepthPoolRewrite = { replaced: [], leftAlone: [] };
   const graph = model.graph;
   if (!graph) return result;
   const opset = defaultOpset(model);
-  const taken = new Set((graph.node ?? []).flatMap((node) => [node.name ?? '', ...(node.output ?? [])]));
-  const fresh = (base: string) => {
-    let name = base;
-    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
-    taken.add(name);
-    return name;
-  };
+  const fresh = freshNames(model);
   const nodes: NodeProto[] = [];
   const initializers = [];
   for (const node of graph.node ?? []) {
-    const kernel = ints(node, 'kernel_shape');
+    const kernel = intsAttribute(node, 'kernel_shape');
     if ((node.opType !== 'AveragePool' && node.opType !== 'MaxPool') || (node.domain && node.domain !== 'ai.onnx') || kernel?.length !== 3) {
       nodes.push(node);
       continue;
@@ -57,10 +49,10 @@ export function rewriteDepthPools(model: ModelProto): DepthPoolRewrite {
     // [N, -1, H, W] in, [N, C, D, H', W'] out.
     const flat = op('Concat', [op('Shape', [x!], { start: 0, end: 1 }), minusOne, op('Shape', [x!], { start: 3 })], { axis: 0 });
     const slices = op('Reshape', [x!, flat]);
-    const kept = (key: string, from: number) => ints(node, key)?.slice(from);
+    const kept = (key: string, from: number) => intsAttribute(node, key)?.slice(from);
     const attributes: Parameters<typeof makeNode>[3] = { kernel_shape: kernel.slice(1) };
     for (const [key, value] of [['strides', kept('strides', 1)], ['dilations', kept('dilations', 1)]] as const) if (value) attributes[key] = value;
-    const pads = ints(node, 'pads');
+    const pads = intsAttribute(node, 'pads');
     if (pads) attributes.pads = [pads[1]!, pads[2]!, pads[4]!, pads[5]!];
     const pooled = op(node.opType!, [slices], attributes);
     // The rest (auto_pad, ceil_mode, count_include_pad, storage_order) as they were.
@@ -79,9 +71,9 @@ function reasonToKeep(node: NodeProto, kernel: number[], opset: number): string 
   if (opset < 15) return `opset ${opset}: the rewrite reads shapes with Shape's start and end (opset 15)`;
   if (node.output?.length !== 1) return 'MaxPool with Indices';
   if (kernel[0] !== 1) return `kernel ${kernel.join('x')}: pools across depth`;
-  if ((ints(node, 'strides')?.[0] ?? 1) !== 1) return 'stride along depth';
-  if ((ints(node, 'dilations')?.[0] ?? 1) !== 1) return 'dilation along depth';
-  const pads = ints(node, 'pads');
+  if ((intsAttribute(node, 'strides')?.[0] ?? 1) !== 1) return 'stride along depth';
+  if ((intsAttribute(node, 'dilations')?.[0] ?? 1) !== 1) return 'dilation along depth';
+  const pads = intsAttribute(node, 'pads');
   if (pads && (pads[0] !== 0 || pads[3] !== 0)) return 'padding along depth';
   const autoPad = stringAttribute(node, 'auto_pad', 'NOTSET');
   if (autoPad !== 'NOTSET' && autoPad !== 'VALID') return `auto_pad ${autoPad}`;

@@ -8,6 +8,7 @@ import {
   elementTypeName,
   elementTypes,
   encodeModel,
+  freshNames,
   intAttribute,
   makeNode,
   makeTensor,
@@ -44,7 +45,7 @@ export function rewriteGridSample(model: ModelProto, options: GridSampleRewriteO
   const graph = model.graph;
   const result: GridSampleRewrite = { replaced: [], leftAlone: [] };
   if (!graph) return result;
-  const taken = takenNames(model);
+  const fresh = freshNames(model);
   const opset = defaultOpset(model);
   const nodes: NodeProto[] = [];
   let count = 0;
@@ -60,7 +61,7 @@ export function rewriteGridSample(model: ModelProto, options: GridSampleRewriteO
       nodes.push(node);
       continue;
     }
-    const patch = new GraphPatch(`gridsample_rewrite${count++}/`, taken);
+    const patch = new GraphPatch(`gridsample_rewrite${count++}/`, fresh);
     emitSampling(patch, plan);
     nodes.push(...patch.nodes);
     graph.initializer = [...(graph.initializer ?? []), ...patch.initializers];
@@ -179,20 +180,6 @@ function elementType(model: ModelProto, name: string, seen = new Set<string>()):
 const integerOutputs = new Set(['Shape', 'Size', 'NonZero', 'ArgMax', 'ArgMin', 'NonMaxSuppression']);
 const booleanOutputs = new Set(['Equal', 'Less', 'Greater', 'LessOrEqual', 'GreaterOrEqual', 'Not', 'And', 'Or', 'Xor', 'IsNaN', 'IsInf']);
 
-/** Every tensor and node name in the graph, so that new ones never collide. */
-function takenNames(model: ModelProto): Set<string> {
-  const graph = model.graph;
-  const names = new Set<string>();
-  for (const node of graph?.node ?? []) {
-    if (node.name) names.add(node.name);
-    for (const name of [...(node.input ?? []), ...(node.output ?? [])]) names.add(name);
-  }
-  for (const value of [...(graph?.input ?? []), ...(graph?.output ?? []), ...(graph?.valueInfo ?? []), ...(graph?.initializer ?? [])]) {
-    if (value.name) names.add(value.name);
-  }
-  return names;
-}
-
 /** A number known now, or the name of a 0-D tensor computed in the graph. */
 type Scalar = number | string;
 
@@ -203,14 +190,11 @@ class GraphPatch {
   private readonly scalars = new Map<string, string>();
   constructor(
     private readonly prefix: string,
-    private readonly taken: Set<string>,
+    private readonly fresh: (base: string) => string,
   ) {}
 
   name(base: string): string {
-    let name = `${this.prefix}${base}`;
-    for (let i = 1; this.taken.has(name); i++) name = `${this.prefix}${base}_${i}`;
-    this.taken.add(name);
-    return name;
+    return this.fresh(`${this.prefix}${base}`);
   }
 
   constant(base: string, type: 'float32' | 'int64' | 'int32', dims: readonly number[], values: ArrayLike<number>): string {

@@ -133,3 +133,30 @@ export function intAttribute(node: NodeProto, name: string, fallback: number): n
   const attribute = node.attribute?.find((item) => item.name === name);
   return attribute?.i !== undefined && attribute.i !== null ? Number(attribute.i) : fallback;
 }
+
+/** The integer list value of a node's attribute, or undefined where it has none. */
+export function intsAttribute(node: NodeProto, name: string): number[] | undefined {
+  return node.attribute?.find((item) => item.name === name)?.ints?.map(Number);
+}
+
+/**
+ * Names for new nodes and tensors that collide with nothing in the model's graph (nodes, their inputs and outputs, the
+ * graph's inputs, outputs, value infos and initializers): `base`, else `base_1`, `base_2`... Each one given is taken.
+ */
+export function freshNames(model: ModelProto): (base: string) => string {
+  const graph = model.graph;
+  const taken = new Set<string>();
+  for (const node of graph?.node ?? []) {
+    if (node.name) taken.add(node.name);
+    for (const name of [...(node.input ?? []), ...(node.output ?? [])]) taken.add(name);
+  }
+  for (const value of [...(graph?.input ?? []), ...(graph?.output ?? []), ...(graph?.valueInfo ?? []), ...(graph?.initializer ?? [])]) {
+    if (value.name) taken.add(value.name);
+  }
+  return (base) => {
+    let name = base;
+    for (let i = 1; taken.has(name); i++) name = `${base}_${i}`;
+    taken.add(name);
+    return name;
+  };
+}
