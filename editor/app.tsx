@@ -107,7 +107,15 @@ export function App(props: AppProps) {
     else if (action === 'redo') store.redo();
     else canvas?.duplicate();
   };
+  // Closing or reloading the page with changes not saved: the browser asks first (its own wording; pages may not set it).
+  const onLeave = (event: BeforeUnloadEvent) => {
+    if (!store.unsaved()) return;
+    event.preventDefault();
+    // Older browsers ask only when a value is set (any text: they show their own).
+    event.returnValue = 'unsaved';
+  };
   onMount(() => {
+    window.addEventListener('beforeunload', onLeave);
     // An empty picture drawn at load: the viewer's first draw (shaders, the canvas's first read-back) then costs the
     // first preview frame nothing.
     shown.clear();
@@ -119,7 +127,10 @@ export function App(props: AppProps) {
     if (carriesGraph(location.hash)) openShared();
     else store.open(defaultPreset.text);
   });
-  onCleanup(() => window.removeEventListener('keydown', onKey, true));
+  onCleanup(() => {
+    window.removeEventListener('keydown', onKey, true);
+    window.removeEventListener('beforeunload', onLeave);
+  });
 
   /** The graph a shared link carries; a link cut short or mangled in passing opens the default graph, saying so. */
   function openShared() {
@@ -149,6 +160,7 @@ export function App(props: AppProps) {
       layout: () => canvas?.layout(),
       fit: () => canvas?.fit(),
       canUndo: () => store.historySize().undo > 0,
+      unsaved: () => store.unsaved(),
       previewing: () => session.previewing(),
       working: () => session.working(),
       modelBadges: () => Object.fromEntries(session.models.badges()),

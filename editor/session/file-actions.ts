@@ -102,6 +102,7 @@ export function createFileActions(store: EditorStore, registry: NodeRegistry, ou
     const remembered = outlets.recent.remember(store.document()).then((list) => void setRecent(list));
     const text = `${JSON.stringify(store.document(), null, 2)}\n`;
     outlets.download(graphFileName(), new Blob([text], { type: 'application/json' }));
+    store.markSaved();
     return remembered;
   }
 

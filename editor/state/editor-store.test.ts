@@ -58,4 +58,20 @@ describe('the editor store', () => {
     store.redo();
     expect(store.document().nodes.swap).toBeDefined();
   });
+
+  it('knows when the graph has changed since it was opened or saved', async () => {
+    const store = createEditorStore(createRegistry());
+    expect(store.unsaved()).toBe(false);
+    store.open(await readFile('presets/animate-painting.json', 'utf8'));
+    expect(store.unsaved()).toBe(false);
+    store.setParam('f2f', 'mouth', 1.5);
+    expect(store.unsaved()).toBe(true);
+    store.undo();
+    expect(store.unsaved()).toBe(false);
+    store.redo();
+    store.markSaved();
+    expect(store.unsaved()).toBe(false);
+    store.setParam('f2f', 'mouth', 1.6);
+    expect(store.unsaved()).toBe(true);
+  });
 });

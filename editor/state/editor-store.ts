@@ -23,6 +23,9 @@ export function createEditorStore(registry: NodeRegistry) {
   const [historySize, setHistorySize] = createSignal({ undo: 0, redo: 0 });
   const syncHistory = () => setHistorySize({ undo: undoStack.length, redo: redoStack.length });
 
+  /** The graph as it was last opened or saved: anything else is work the page would lose if it closed. */
+  const [kept, setKept] = createSignal(JSON.stringify(emptyGraph()));
+
   /** The last parameter edit, so that a slider's drag becomes one undo step rather than one per movement. */
   let lastParamEdit: { key: string; at: number } | undefined;
 
@@ -67,6 +70,7 @@ export function createEditorStore(registry: NodeRegistry) {
     redoStack.length = 0;
     batch(() => {
       setDocument(next);
+      setKept(JSON.stringify(next));
       setProblems(found);
       setSelected(undefined);
       setGeneration((n) => n + 1);
@@ -113,6 +117,10 @@ export function createEditorStore(registry: NodeRegistry) {
     open,
     load,
     setParam,
+    /** True where the graph has changed since it was opened or saved (undoing back to that graph counts as unchanged). */
+    unsaved: () => JSON.stringify(document()) !== kept(),
+    /** The graph shown is now saved. */
+    markSaved: () => setKept(JSON.stringify(document())),
     undo: () => step(undoStack, redoStack),
     redo: () => step(redoStack, undoStack),
   };

@@ -20,6 +20,7 @@ interface EditorHooks {
   document(): GraphDocument;
   problems(): { path: string; message: string }[];
   frames(): number;
+  unsaved(): boolean;
   frame(index: number): { width: number; height: number; data: Uint8Array } | undefined;
   provider(): string;
   renderer(): string | undefined;
@@ -254,6 +255,33 @@ describe.skipIf(!hasChromium || !hasSharedMedia)('the editor in Chromium', () =>
     expect(await page.evaluate(() => Object.keys((window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.document().nodes).length)).toBe(7);
     await page.click('[data-testid=problems] li[data-node=driveFace]');
     expect(await page.textContent('[data-testid=node-problems]')).toMatch(/smoothing/);
+    await page.close();
+  }, 120_000);
+
+  it('asks before the page closes on changes not saved, and not once they are saved', async () => {
+    const page = await openEditor();
+    await page.selectOption('[data-testid=presets]', 'animate-painting');
+    await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.select('f2f'));
+    // Typed, as a person does (the browser asks only on a page the user has acted on).
+    await page.click('[data-param=expression] input[type=number]');
+    await page.fill('[data-param=expression] input[type=number]', '1.7');
+    await page.dispatchEvent('[data-param=expression] input[type=number]', 'change');
+    expect(await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.unsaved())).toBe(true);
+    const asked: string[] = [];
+    page.on('dialog', (dialog) => {
+      asked.push(dialog.type());
+      // Staying on the page: the edit must still be there.
+      void dialog.dismiss();
+    });
+    const leave = () => page.goto('about:blank', { timeout: 5_000 }).then(() => 'left', () => 'stayed');
+    expect(await leave()).toBe('stayed');
+    expect(asked).toEqual(['beforeunload']);
+    expect(await page.evaluate(() => (window as unknown as { vivifyEditor: EditorHooks }).vivifyEditor.param('f2f', 'expression'))).toBe(1.7);
+
+    // Saved, it goes without asking.
+    await Promise.all([page.waitForEvent('download'), page.click('[data-testid=save]')]);
+    expect(await leave()).toBe('left');
+    expect(asked).toEqual(['beforeunload']);
     await page.close();
   }, 120_000);
 
