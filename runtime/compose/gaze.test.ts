@@ -93,6 +93,22 @@ describe('paintedIrises', () => {
   it('gives up on an eye painted nearly shut', () => {
     expect(paintedIrises(picture(), landmarks(4))[0]).toBeUndefined();
   });
+
+  it('leaves an eye that shows no white beside its iris as painted (a slit, a statue)', () => {
+    // A dark slit 30 pixels wide and 6 high, as s6's terracotta eyes: nothing to fill an iris's place from.
+    const image = picture();
+    const narrow = (x: number) => (x - 100) / 0.3 + 100;
+    for (let y = 0; y < image.height; y++) {
+      for (let x = 0; x < image.width; x++) {
+        const [px, py] = [x + 0.5, y + 0.5];
+        const inSlit = px > 85 && px < 115 && Math.abs(py - 60) < lid(narrow(px), 3);
+        image.data.set([...(inSlit ? irisColour : skin), 255], (y * image.width + x) * 4);
+      }
+    }
+    const points = landmarks(3);
+    for (let i = 0; i < 478; i++) points[i * 3] = 100 + (points[i * 3]! - 100) * 0.3;
+    expect(paintedIrises(image, points)[0]).toBeUndefined();
+  });
 });
 
 describe('moveIrises', () => {

@@ -74,7 +74,8 @@ export function paintedIrises(painting: RgbaImage, points: Float32Array, options
     const circle = fitIris(painting, frame, frame.toEye(guess), guessRadius, lids);
     const lidOffsets = fitLids(painting, frame, lids, circle);
     const centre = frame.toImage(circle.u, circle.v);
-    return { corners, centre, radius: circle.radius, lidOffsets, ...layers(painting, opening(frame, lids, lidOffsets), centre, circle.radius) };
+    const parts = layers(painting, opening(frame, lids, lidOffsets), centre, circle.radius);
+    return parts && { corners, centre, radius: circle.radius, lidOffsets, ...parts };
   });
 }
 
@@ -254,7 +255,8 @@ function isPeak(rises: { rise: number }[], r: { rise: number }): boolean {
 }
 
 /** The layers over a crop holding the opening and the iris disc. */
-function layers(painting: RgbaImage, outline: number[], centre: Point, radius: number): Pick<PaintedIris, 'crop' | 'eyeball' | 'iris'> {
+/** The eye's layers, or undefined where no eyeball shows beside the iris (a slit, a statue's eye): nothing to fill from. */
+function layers(painting: RgbaImage, outline: number[], centre: Point, radius: number): Pick<PaintedIris, 'crop' | 'eyeball' | 'iris'> | undefined {
   const reach = irisReach(radius) + 2;
   let [left, top, right, bottom] = [centre.x - reach, centre.y - reach, centre.x + reach, centre.y + reach];
   for (let i = 0; i + 1 < outline.length; i += 2) {
@@ -275,7 +277,8 @@ function layers(painting: RgbaImage, outline: number[], centre: Point, radius: n
   const clean = erodeMask(open, 1).data;
   const colour = (x: number, y: number, c: number) => painting.data[((crop.top + y) * painting.width + crop.left + x) * 4 + c]!;
   const fromIris = (x: number, y: number) => Math.hypot(crop.left + x + 0.5 - centre.x, crop.top + y + 0.5 - centre.y);
-  return { crop, eyeball: eyeball(crop, open.data, clean, colour, fromIris, radius), iris: irisLayer(crop, open, colour, centre, radius) };
+  const ball = eyeball(crop, open.data, clean, colour, fromIris, radius);
+  return ball && { crop, eyeball: ball, iris: irisLayer(crop, open, colour, centre, radius) };
 }
 
 /** The iris layer reaches a little past the fitted circle, so the dark limbus moves with it rather than stay behind. */
@@ -287,7 +290,9 @@ type Crop = PaintedIris['crop'];
 
 /**
  * The eyeball with the iris painted out: the disc is filled smoothly from the clean sclera round it (each pixel the
- * mean of its neighbours, the lids not taking part), so what the iris uncovers carries the sclera's shading.
+ * mean of its neighbours, the lids not taking part), so what the iris uncovers carries the sclera's shading. Undefined
+ * where no clean sclera lies outside the iris: a fill from nothing would be a blank white eye (s6's statue, whose
+ * slit of an eye showed a white patch when the driver opened hers wide).
  */
 function eyeball(
   crop: Crop,
@@ -296,7 +301,7 @@ function eyeball(
   colour: (x: number, y: number, c: number) => number,
   fromIris: (x: number, y: number) => number,
   radius: number,
-): Float32Array {
+): Float32Array | undefined {
   const { width, height } = crop;
   const hole = irisReach(radius) + irisSoftness(radius) + 0.5;
   const layer = new Float32Array(width * height * 3);
@@ -312,6 +317,7 @@ function eyeball(
       if (role[i] === 1) known.push([colour(x, y, 0), colour(x, y, 1), colour(x, y, 2)]);
     }
   }
+  if (known.length === 0) return undefined;
   const start = brighterMean(known);
   for (let i = 0; i < role.length; i++) if (role[i] === 2) layer.set(start, i * 3);
   // Over-relaxed Gauss-Seidel: converges in far fewer sweeps than plain averaging on an iris-sized hole.
@@ -335,9 +341,8 @@ function eyeball(
   return layer;
 }
 
-/** The mean of the brighter half of the sclera's colours (shadowed corners and lashes are darker); white if none. */
+/** The mean of the brighter half of the sclera's colours (shadowed corners and lashes are darker). */
 function brighterMean(colours: number[][]): [number, number, number] {
-  if (colours.length === 0) return [235, 232, 225];
   const sorted = colours.sort((p, q) => q[0]! + q[1]! + q[2]! - (p[0]! + p[1]! + p[2]!)).slice(0, Math.ceil(colours.length / 2));
   return [0, 1, 2].map((c) => sorted.reduce((sum, p) => sum + p[c]!, 0) / sorted.length) as [number, number, number];
 }
