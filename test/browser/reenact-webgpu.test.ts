@@ -35,9 +35,6 @@ const warpingInputs: SeededInputs = {
 // W's output on the inputs above lies within about +-0.25: G gets features of that size.
 const generatorInputs: SeededInputs = { feature: { dims: [1, 256, sizes.decode, sizes.decode], seed: 10, extent: 0.25 } };
 
-
-
-
 // About 7 minutes on 2 cores (W 5, G 2 on SwiftShader): more than the suite's budget allows, so asked for by name.
 const slow = process.env.VIVIFY_SLOW_TESTS ? undefined : 'it takes about 7 minutes on SwiftShader; npm run test:slow runs it (VIVIFY_SLOW_TESTS=1)';
 const skipReason = !hasChromium ? 'no Chromium at /usr/bin/chromium' : (realUnavailable ?? slow);
@@ -91,6 +88,16 @@ describe.skipIf(skipReason !== undefined)('real-architecture W and G on onnxrunt
     return Number(placed![1]);
   }
 
+  /** `file` run once on WebGPU: every node there, and its output within 1e-3 of onnxruntime-node's on the CPU. */
+  async function expectWholeOnWebgpuAsOnCpu(name: string, file: string, inputs: SeededInputs): Promise<void> {
+    const { result, opening } = await runOnWebgpu(file, inputs, 1);
+    expect(result.provider).toBe('webgpu');
+    const nodes = expectAllOnWebgpu(opening);
+    const difference = maxDifference(result.output, await cpuReference(join(folder, file), inputs));
+    console.log(`real ${name} on WebGPU (SwiftShader): ${nodes} nodes all on WebGPU, max |WebGPU - CPU| ${difference.toExponential(2)}; session ${result.openMs.toFixed(0)} ms, runs ${result.runMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
+    expect(difference).toBeLessThanOrEqual(1e-3);
+  }
+
   it('W, its 5-D GridSamples and 3-D pools rewritten, runs with every node on WebGPU within 1e-3 of the CPU', async () => {
     expect((await page.evaluate(() => (window as unknown as { onnxPage: OnnxPage }).onnxPage.adapterInfo()))).toMatchObject({ architecture: 'swiftshader' });
     const path = join(folder, 'warping.onnx');
@@ -105,21 +112,10 @@ describe.skipIf(skipReason !== undefined)('real-architecture W and G on onnxrunt
       ...[0, 1, 2, 3, 4].map((i) => `/warp/dense_motion_network/hourglass/encoder/down_blocks.${i}/pool/AveragePool`),
     ]);
     expect(rewrite.leftAlone).toEqual([]);
-    const { result, opening } = await runOnWebgpu('warping.onnx', warpingInputs, 1);
-    expect(result.provider).toBe('webgpu');
-    const nodes = expectAllOnWebgpu(opening);
-    const difference = maxDifference(result.output, await cpuReference(path, warpingInputs));
-    console.log(`real W on WebGPU (SwiftShader): ${nodes} nodes all on WebGPU, max |WebGPU - CPU| ${difference.toExponential(2)}; session ${result.openMs.toFixed(0)} ms, runs ${result.runMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-    expect(difference).toBeLessThanOrEqual(1e-3);
+    await expectWholeOnWebgpuAsOnCpu('W', 'warping.onnx', warpingInputs);
   }, 1_200_000);
 
   it('G runs with every node on WebGPU within 1e-3 of the CPU', async () => {
-    const path = join(folder, 'spade_generator.onnx');
-    const { result, opening } = await runOnWebgpu('spade_generator.onnx', generatorInputs, 1);
-    expect(result.provider).toBe('webgpu');
-    const nodes = expectAllOnWebgpu(opening);
-    const difference = maxDifference(result.output, await cpuReference(path, generatorInputs));
-    console.log(`real G on WebGPU (SwiftShader): ${nodes} nodes all on WebGPU, max |WebGPU - CPU| ${difference.toExponential(2)}; session ${result.openMs.toFixed(0)} ms, runs ${result.runMs.map((ms) => ms.toFixed(0)).join(', ')} ms`);
-    expect(difference).toBeLessThanOrEqual(1e-3);
+    await expectWholeOnWebgpuAsOnCpu('G', 'spade_generator.onnx', generatorInputs);
   }, 1_200_000);
 });
