@@ -58,7 +58,10 @@ export function rewriteConv3d(model: ModelProto): Conv3dRewrite {
       continue;
     }
     const label = node.name || node.output?.[0] || 'Conv';
-    const why = reasonToKeep(node, kernel, initializers.get(node.input?.[2] ?? ''), opset);
+    const kernelValues = floatValues(kernel);
+    const bias = initializers.get(node.input?.[2] ?? '');
+    const biasValues = bias && floatValues(bias);
+    const why = reasonToKeep(node, kernel, kernelValues, bias, biasValues, opset);
     if (why) {
       result.leftAlone.push({ node: label, why });
       nodes.push(node);
@@ -87,12 +90,11 @@ export function rewriteConv3d(model: ModelProto): Conv3dRewrite {
     const images = op('Reshape', [slices, op('Concat', [constant('minus_one', [-1]), constant('channels', [padded]), op('Shape', [slices], { start: 3 })], { axis: 0 })]);
     // Each slice through all K kernel depths at once: [N·D+, K·O, H', W'], the bias on depth 0's outputs only.
     const weights = name('weights');
-    added.push(makeTensor(weights, 'float32', [depth * outputs, padded, kh, kw], depthsAsOutputs(kernel, padded)));
-    const bias = initializers.get(node.input?.[2] ?? '');
+    added.push(makeTensor(weights, 'float32', [depth * outputs, padded, kh, kw], depthsAsOutputs(kernelValues!, [outputs, channels, depth, kh, kw], padded)));
     const inputs = [images, weights];
-    if (bias) {
+    if (biasValues) {
       const biases = name('bias');
-      added.push(makeTensor(biases, 'float32', [depth * outputs], Float32Array.from({ length: depth * outputs }, (_, i) => (i < outputs ? floatValues(bias)![i]! : 0))));
+      added.push(makeTensor(biases, 'float32', [depth * outputs], Float32Array.from({ length: depth * outputs }, (_, i) => (i < outputs ? biasValues[i]! : 0))));
       inputs.push(biases);
     }
     const attributes: Parameters<typeof makeNode>[3] = { kernel_shape: [kh, kw], pads: [pads[1]!, pads[2]!, pads[4]!, pads[5]!] };
@@ -122,10 +124,17 @@ export function rewriteConv3d(model: ModelProto): Conv3dRewrite {
 }
 
 /** Why this 3-D Conv stays as it is, or undefined where the rewrite takes it. */
-function reasonToKeep(node: NodeProto, kernel: TensorProto, bias: TensorProto | undefined, opset: number): string | undefined {
+function reasonToKeep(
+  node: NodeProto,
+  kernel: TensorProto,
+  kernelValues: Float32Array | undefined,
+  bias: TensorProto | undefined,
+  biasValues: Float32Array | undefined,
+  opset: number,
+): string | undefined {
   if (opset < 15) return `opset ${opset}: the rewrite reads shapes with Shape's start and end (opset 15)`;
-  if (kernel.dataType !== elementTypes.float32 || !floatValues(kernel)) return 'kernel not float32';
-  if (node.input?.[2] && (!bias || bias.dataType !== elementTypes.float32)) return 'bias not a float32 initializer';
+  if (kernel.dataType !== elementTypes.float32 || !kernelValues) return 'kernel not float32';
+  if (node.input?.[2] && (bias?.dataType !== elementTypes.float32 || !biasValues)) return 'bias not a float32 initializer';
   if (intAttribute(node, 'group', 1) !== 1) return 'grouped';
   if ((intsAttribute(node, 'strides')?.[0] ?? 1) !== 1) return 'stride along depth';
   if ((intsAttribute(node, 'dilations')?.[0] ?? 1) !== 1) return 'dilation along depth';
@@ -143,9 +152,7 @@ function floatValues(tensor: TensorProto): Float32Array | undefined {
 }
 
 /** [O, C, K, kh, kw] as [K·O, C', kh, kw], zero past C: output k·O + o is kernel depth k of output o. */
-function depthsAsOutputs(kernel: TensorProto, padded: number): Float32Array {
-  const [outputs, channels, depth, kh, kw] = kernel.dims!.map(Number) as [number, number, number, number, number];
-  const from = floatValues(kernel)!;
+function depthsAsOutputs(from: Float32Array, [outputs, channels, depth, kh, kw]: [number, number, number, number, number], padded: number): Float32Array {
   const plane = kh * kw;
   const to = new Float32Array(depth * outputs * padded * plane);
   for (let o = 0; o < outputs; o++) {
