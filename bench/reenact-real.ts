@@ -146,8 +146,7 @@ export async function realReenactBenchmark(fewer: Partial<typeof defaultCounts> 
     const agreement = { keypointsMaxDifference: maxDifference(last!.x_d, referenceOut!.x_d), imagePsnrDb: round(psnr(last!.out, expected), 1) };
 
     // The W+G settings the issue names, round-robin with the reference so that all see the same load.
-    const fusedFeeds = { feature_3d: own.features, kp_driving: kp(nearby), kp_source: kp(own.keypoints) };
-    const fused = (session: ModelSession) => () => session.run(fusedFeeds);
+    const fused = (session: ModelSession) => () => session.run(warpFeeds);
     const wgFile = join(folder, modules.warp);
     const variants: { name: string; threads: number; run: () => Promise<unknown> }[] = [
       { name: `fused W+G, optimisation all, ${threads} threads (the default)`, threads, run: fused(sessions.warp) },
@@ -155,7 +154,7 @@ export async function realReenactBenchmark(fewer: Partial<typeof defaultCounts> 
       { name: `the file as it is (neither the 3-D convolutions as 2-D nor Exp's subnormals flushed)`, threads, run: fused(await openPlain(wgFile)) },
       { name: `fused W+G, optimisation extended, ${threads} threads`, threads, run: fused(await open(wgFile, { graphOptimizationLevel: 'extended', intraOpNumThreads: threads })) },
       { name: `fused W+G, optimisation basic, ${threads} threads`, threads, run: fused(await open(wgFile, { graphOptimizationLevel: 'basic', intraOpNumThreads: threads })) },
-      { name: `W then G as two sessions, ${threads} threads`, threads, run: async () => generator.run({ feature: (await warp.run(fusedFeeds)).out! }) },
+      { name: `W then G as two sessions, ${threads} threads`, threads, run: async () => generator.run({ feature: (await warp.run(warpFeeds)).out! }) },
       { name: 'fused W+G, optimisation all, 1 thread (reference 1 thread)', threads: 1, run: fused(await open(wgFile, { graphOptimizationLevel: 'all', intraOpNumThreads: 1 })) },
     ];
     const referenceWith = async (n: number) => {

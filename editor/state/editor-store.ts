@@ -24,7 +24,7 @@ export function createEditorStore(registry: NodeRegistry) {
   const syncHistory = () => setHistorySize({ undo: undoStack.length, redo: redoStack.length });
 
   /** The graph as it was last opened or saved: anything else is work the page would lose if it closed. */
-  const [kept, setKept] = createSignal(JSON.stringify(emptyGraph()));
+  let kept = JSON.stringify(emptyGraph());
 
   /** The last parameter edit, so that a slider's drag becomes one undo step rather than one per movement. */
   let lastParamEdit: { key: string; at: number } | undefined;
@@ -62,15 +62,15 @@ export function createEditorStore(registry: NodeRegistry) {
    */
   function load(next: GraphDocument, found: Problem[] = checkDocument(next, registry)): void {
     lastParamEdit = undefined;
+    kept = JSON.stringify(next);
     const current = document();
-    if (Object.keys(current.nodes).length > 0 && JSON.stringify(current) !== JSON.stringify(next)) {
+    if (Object.keys(current.nodes).length > 0 && JSON.stringify(current) !== kept) {
       undoStack.push(current);
       if (undoStack.length > historyLimit) undoStack.shift();
     }
     redoStack.length = 0;
     batch(() => {
       setDocument(next);
-      setKept(JSON.stringify(next));
       setProblems(found);
       setSelected(undefined);
       setGeneration((n) => n + 1);
@@ -118,9 +118,11 @@ export function createEditorStore(registry: NodeRegistry) {
     load,
     setParam,
     /** True where the graph has changed since it was opened or saved (undoing back to that graph counts as unchanged). */
-    unsaved: () => JSON.stringify(document()) !== kept(),
+    unsaved: () => JSON.stringify(document()) !== kept,
     /** The graph shown is now saved. */
-    markSaved: () => setKept(JSON.stringify(document())),
+    markSaved: () => {
+      kept = JSON.stringify(document());
+    },
     undo: () => step(undoStack, redoStack),
     redo: () => step(redoStack, undoStack),
   };

@@ -254,8 +254,10 @@ function isPeak(rises: { rise: number }[], r: { rise: number }): boolean {
   return (rises[i - 1]?.rise ?? -Infinity) <= r.rise && (rises[i + 1]?.rise ?? -Infinity) <= r.rise;
 }
 
-/** The layers over a crop holding the opening and the iris disc. */
-/** The eye's layers, or undefined where no eyeball shows beside the iris (a slit, a statue's eye): nothing to fill from. */
+/**
+ * The layers over a crop holding the opening and the iris disc, or undefined where no eyeball shows beside the iris (a
+ * slit, a statue's eye): nothing to fill the iris's place from.
+ */
 function layers(painting: RgbaImage, outline: number[], centre: Point, radius: number): Pick<PaintedIris, 'crop' | 'eyeball' | 'iris'> | undefined {
   const reach = irisReach(radius) + 2;
   let [left, top, right, bottom] = [centre.x - reach, centre.y - reach, centre.x + reach, centre.y + reach];
