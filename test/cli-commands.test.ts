@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTempDir, runCli } from '../support/cli.ts';
+import { makeTempDir, runCli, watchedCli } from '../support/cli.ts';
 
 let dir: { path: string; remove: () => Promise<void> };
 beforeAll(async () => {
@@ -62,6 +62,14 @@ describe('vivify nodes', () => {
     const json = JSON.parse((await runCli(['nodes', '--json'])).stdout) as { type: string; params: Record<string, unknown> }[];
     expect(json.map((n) => n.type)).toEqual(['audio-input', 'driving-video', 'microphone', 'source-image', 'webcam', 'face-landmarks', 'speech-motion', 'cyclegan', 'deepfakes', 'face2face', 'pix2pix-face', 'reenact', 'blend', 'landmark-overlay', 'video-output']);
     expect(json.find((n) => n.type === 'video-output')?.params.crf).toMatchObject({ kind: 'number', min: 0, max: 51, default: 18 });
+  });
+
+  it('ends quietly when its reader stops early (vivify nodes | head)', async () => {
+    const run = watchedCli(['nodes']);
+    // Closed before the CLI has started, so everything it prints meets a closed pipe.
+    run.child.stdout?.destroy();
+    expect(await run.exited).toBe(0);
+    expect(run.stderr()).toBe('');
   });
 });
 
