@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { applyRotation, applySimilarity3d, relativeRotationInImage } from '../geometry/similarity-3d.ts';
+import { applyRotation, applySimilarity3d, fitSimilarity3d, relativeRotationInImage } from '../geometry/similarity-3d.ts';
 import { rigidLandmarks } from '../face-topology.ts';
-import { depthRelief, transferBasis, transferMotion } from './expression-transfer.ts';
+import { depthRelief, transferBasis, transferMotion, turnBackLimit } from './expression-transfer.ts';
 
 // A stand-in face: 478 points spread in 3-D, so every fit is well posed.
 const face = Float32Array.from({ length: 478 * 3 }, (_, i) => 200 + 80 * Math.sin(i * 0.37) + 30 * Math.cos(i * 1.3));
@@ -120,5 +120,30 @@ describe('transferMotion', () => {
     const measured = Math.asin((moved2(near) - moved2(far)) / (depthRelief * (face[far * 3 + 2]! - face[near * 3 + 2]!)));
     expect(turn).toBeGreaterThan(0.001);
     expect(measured).toBeCloseTo(turn, 4);
+  });
+
+  it('eases off a turn back towards the side a turned painting hides, and leaves the turn away and a frontal face alone', () => {
+    const turnY = (degrees: number) => {
+      const a = (degrees * Math.PI) / 180;
+      return Float64Array.of(Math.cos(a), 0, Math.sin(a), 0, 1, 0, -Math.sin(a), 0, Math.cos(a));
+    };
+    // The turn about the upright the result has against the source, as the landmarks fit it.
+    const turnOf = (source: Float32Array, driver: Float32Array) => {
+      const r = fitSimilarity3d(source, transferMotion(transferBasis(source, face), driver, gains).face, rigidLandmarks).rotation;
+      return (Math.atan2(r[2]!, r[8]!) * 180) / Math.PI;
+    };
+    const radians = (degrees: number) => (degrees * Math.PI) / 180;
+    expect(turnBackLimit(0)).toBe(Infinity);
+    expect((turnBackLimit(radians(30)) * 180) / Math.PI).toBeCloseTo(8.3, 1);
+    expect(turnBackLimit(radians(16))).toBeGreaterThan(turnBackLimit(radians(30)));
+
+    const turned = moved(face, turnY(30), [0, 0, 0]);
+    const away = turnOf(turned, moved(face, turnY(18), [0, 0, 0]));
+    const back = turnOf(turned, moved(face, turnY(-18), [0, 0, 0]));
+    expect(away).toBeGreaterThan(15);
+    expect(-back).toBeLessThan(0.6 * away);
+    expect(-back).toBeGreaterThan(0.3 * away);
+    // A face painted from the front turns as far either way.
+    expect(turnOf(face, moved(face, turnY(-18), [0, 0, 0]))).toBeCloseTo(-turnOf(face, moved(face, turnY(18), [0, 0, 0])), 1);
   });
 });

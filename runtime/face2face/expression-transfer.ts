@@ -130,7 +130,7 @@ function moveInSpace(space: ReliefSpace, basis: TransferBasis, driverFace: Float
   const c = space.sourceCentre;
   // The turn in the picture's frame (Q R Q^T), then as a camera sees it from where the head slid to.
   const inPicture = multiply3(multiply3(q, turn), transpose3(q));
-  const seen = basis.picture ? multiply3(viewTurn(basis.picture, c, shift), inPicture) : inPicture;
+  const seen = limitTurnBack(basis.picture ? multiply3(viewTurn(basis.picture, c, shift), inPicture) : inPicture, reliefAxis);
   for (const points of [face, head]) {
     for (let i = 0; i < points.length / 3; i++) {
       const turned = applyRotation(seen, [points[i * 3]! - c[0], points[i * 3 + 1]! - c[1], points[i * 3 + 2]! - c[2]]);
@@ -221,3 +221,35 @@ function centreOf(points: Float32Array): [number, number, number] {
   for (const i of rigidLandmarks) for (let c = 0; c < 3; c++) centre[c] = centre[c]! + points[i * 3 + c]! / rigidLandmarks.length;
   return centre;
 }
+
+/**
+ * `turn` with its turn back towards the side the painting hides eased off (tanh) towards the most that side can take.
+ * A face painted turned away shows its far side foreshortened, and a warp can only stretch what was painted there: on
+ * the Girl with a Pearl Earring (s10, turned 30°), d3 turning her back by 18° stretched the far eye into strips and
+ * pulled a streak of lip paint across the cheek, which began at 6°. Turning further away, or up and down, is left.
+ */
+function limitTurnBack(turn: Float64Array, faceAxis: readonly number[]): Float64Array {
+  const painted = Math.atan2(faceAxis[0]!, faceAxis[2]!);
+  const limit = turnBackLimit(Math.abs(painted));
+  const turned = applyRotation(turn, faceAxis as [number, number, number]);
+  const back = Math.sign(painted) * (painted - Math.atan2(turned[0], turned[2]));
+  if (!(back > 0) || limit === Infinity) return turn;
+  // Turned on, about the picture's upright, by what goes past the eased turn.
+  const a = Math.sign(painted) * (back - limit * Math.tanh(back / limit));
+  return multiply3(Float64Array.of(Math.cos(a), 0, Math.sin(a), 0, 1, 0, -Math.sin(a), 0, Math.cos(a)), turn);
+}
+
+/**
+ * How far (radians) a face painted turned by `yaw` (radians) turns back before its far side's features stretch by more
+ * than `maxStretch`. Those (the far eye's outer corner, the far mouth corner) face about `farSide` further from the
+ * viewer than the face does, so they show foreshortened by cos(yaw + farSide), and by cos(yaw + farSide - back) turned
+ * back: s10 (30°) may turn back 8°, s9 (16°) 16°, and a face painted from the front as far as its driver turns.
+ */
+export function turnBackLimit(yaw: number): number {
+  const facing = yaw + farSide;
+  const stretched = maxStretch * Math.cos(facing);
+  return stretched >= 1 ? Infinity : facing - Math.acos(stretched);
+}
+
+const farSide = (35 * Math.PI) / 180;
+const maxStretch = 1.3;
