@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyRotation, applySimilarity3d, fitSimilarity3d, relativeRotationInImage } from '../geometry/similarity-3d.ts';
 import { rigidLandmarks } from '../face-topology.ts';
+import { turnAboutUpright } from '../geometry/rotation.ts';
 import { depthRelief, transferBasis, transferMotion, turnBackLimit } from './expression-transfer.ts';
 
 // A stand-in face: 478 points spread in 3-D, so every fit is well posed.
@@ -17,6 +18,7 @@ const turnZ = (degrees: number) => {
   const a = (degrees * Math.PI) / 180;
   return Float64Array.of(Math.cos(a), -Math.sin(a), 0, Math.sin(a), Math.cos(a), 0, 0, 0, 1);
 };
+const turnY = (degrees: number) => turnAboutUpright((degrees * Math.PI) / 180);
 
 describe('transferMotion', () => {
   it('leaves the source where it is when the driver is at its reference', () => {
@@ -26,9 +28,7 @@ describe('transferMotion', () => {
   });
 
   it('leaves a turned painting where it is when the driver is at its reference (its depth in relief along its own axis)', () => {
-    const a = (35 * Math.PI) / 180;
-    const turnY = Float64Array.of(Math.cos(a), 0, Math.sin(a), 0, 1, 0, -Math.sin(a), 0, Math.cos(a));
-    const source = moved(face, turnY, [40, 0, 0]);
+    const source = moved(face, turnY(35), [40, 0, 0]);
     const picture = { width: 800, height: 600 };
     for (const headPose of [0, 1]) {
       const result = transferMotion(transferBasis(source, face, undefined, picture), face, { ...gains, headPose }).face;
@@ -123,10 +123,6 @@ describe('transferMotion', () => {
   });
 
   it('eases off a turn back towards the side a turned painting hides, and leaves the turn away and a frontal face alone', () => {
-    const turnY = (degrees: number) => {
-      const a = (degrees * Math.PI) / 180;
-      return Float64Array.of(Math.cos(a), 0, Math.sin(a), 0, 1, 0, -Math.sin(a), 0, Math.cos(a));
-    };
     // The turn about the upright the result has against the source, as the landmarks fit it.
     const turnOf = (source: Float32Array, driver: Float32Array) => {
       const r = fitSimilarity3d(source, transferMotion(transferBasis(source, face), driver, gains).face, rigidLandmarks).rotation;

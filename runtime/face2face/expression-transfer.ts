@@ -1,4 +1,4 @@
-import { multiply3, rotationBetween, scaleRotation, transpose3 } from '../geometry/rotation.ts';
+import { multiply3, rotationBetween, scaleRotation, transpose3, turnAboutUpright } from '../geometry/rotation.ts';
 import {
   applyRotation,
   applySimilarity3d,
@@ -231,12 +231,12 @@ function centreOf(points: Float32Array): [number, number, number] {
 function limitTurnBack(turn: Float64Array, faceAxis: readonly number[]): Float64Array {
   const painted = Math.atan2(faceAxis[0]!, faceAxis[2]!);
   const limit = turnBackLimit(Math.abs(painted));
+  if (limit === Infinity) return turn;
   const turned = applyRotation(turn, faceAxis as [number, number, number]);
   const back = Math.sign(painted) * (painted - Math.atan2(turned[0], turned[2]));
-  if (!(back > 0) || limit === Infinity) return turn;
+  if (!(back > 0)) return turn;
   // Turned on, about the picture's upright, by what goes past the eased turn.
-  const a = Math.sign(painted) * (back - limit * Math.tanh(back / limit));
-  return multiply3(Float64Array.of(Math.cos(a), 0, Math.sin(a), 0, 1, 0, -Math.sin(a), 0, Math.cos(a)), turn);
+  return multiply3(turnAboutUpright(Math.sign(painted) * (back - limit * Math.tanh(back / limit))), turn);
 }
 
 /**

@@ -54,6 +54,12 @@ export function scaleRotation(rotation: ArrayLike<number>, gain: number): Float6
   );
 }
 
+/** The turn by `radians` about the image's upright (y), taking x towards z: a head's yaw in image space. */
+export function turnAboutUpright(radians: number): Float64Array {
+  const [cos, sin] = [Math.cos(radians), Math.sin(radians)];
+  return Float64Array.of(cos, 0, sin, 0, 1, 0, -sin, 0, cos);
+}
+
 /** The smallest rotation that turns direction `from` onto direction `to` (Rodrigues; neither need be unit length). */
 export function rotationBetween(from: readonly number[], to: readonly number[]): Float64Array {
   const a = unit(from);

@@ -1,4 +1,5 @@
 import type { FaceLandmarks } from '../face.ts';
+import { multiply3, turnAboutUpright } from '../geometry/rotation.ts';
 import { browLandmarks, eyeContours } from '../face-topology.ts';
 import type { SecondaryFrame } from './secondary-motion.ts';
 import type { SpeechFrame } from './speech-analysis.ts';
@@ -128,16 +129,9 @@ export function speakingFace(rig: SpeakingFaceRig, speech: SpeechFrame, extra: S
 /** Row-major rotation in image space (x right, y down, z into the picture): yaw about y, pitch about x, roll about z. */
 function imageRotation(yawDegrees: number, pitchDegrees: number, rollDegrees: number): Float64Array {
   const [a, b, c] = [yawDegrees, pitchDegrees, rollDegrees].map((d) => (d * Math.PI) / 180) as [number, number, number];
-  const yaw = [Math.cos(a), 0, Math.sin(a), 0, 1, 0, -Math.sin(a), 0, Math.cos(a)];
   const pitch = [1, 0, 0, 0, Math.cos(b), -Math.sin(b), 0, Math.sin(b), Math.cos(b)];
   const roll = [Math.cos(c), -Math.sin(c), 0, Math.sin(c), Math.cos(c), 0, 0, 0, 1];
-  return multiply(roll, multiply(yaw, pitch));
-}
-
-function multiply(a: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(9);
-  for (let i = 0; i < 3; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) out[i * 3 + j]! += a[i * 3 + k]! * b[k * 3 + j]!;
-  return out;
+  return multiply3(roll, multiply3(turnAboutUpright(a), pitch));
 }
 
 /**
